@@ -23,6 +23,16 @@ interface SafeParser<T> {
 export type RecordResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /**
+ * Why JSON.parse failed, without the input: V8 quotes the start of the bad text in its message
+ * (`Unexpected token 's', "{"key": sk-…" is not valid JSON`), and that text can hold a secret.
+ */
+export function jsonErrorReason(err: unknown): string {
+  if (err instanceof RangeError) return 'nested too deeply';
+  const message = err instanceof Error ? err.message : String(err);
+  return `invalid JSON: ${message.replace(/, ".*" is not valid JSON$/s, '')}`;
+}
+
+/**
  * Parses one JSON record (a JSONL line, an element) against a schema. Never throws: a syntax error,
  * a schema mismatch, or nesting deep enough to overflow the stack (hostile input) comes back as a reason.
  */
@@ -31,10 +41,7 @@ export function parseRecord<T>(text: string, schema: SafeParser<T>, what: string
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return {
-      ok: false,
-      reason: err instanceof RangeError ? 'nested too deeply' : `invalid JSON: ${(err as Error).message}`,
-    };
+    return { ok: false, reason: jsonErrorReason(err) };
   }
   return checkRecord(json, schema, what);
 }

@@ -1,12 +1,16 @@
 import { InputError } from '../errors.js';
 import { holdOpen } from '../store/db.js';
-import { MessageSink, messageId } from '../store/messages.js';
+import { MessageSink, messageId, type StoredMessage } from '../store/messages.js';
+import { PeopleDirectory } from '../redact/people.js';
+import { redactText } from '../redact/redact.js';
+import { stableId } from '../util/hash.js';
 import { ADAPTERS, companionReason, detectAdapter, SNIFF_BYTES } from './registry.js';
 import { openSource } from './sources.js';
 import { describeRef } from './types.js';
 import {
   DEFAULT_LIMITS,
   MessageRecordSchema,
+  type MessageRecord,
   type ExportAdapter,
   type IngestOptions,
   type InputRef,
@@ -61,7 +65,7 @@ export async function importFile(
 ): Promise<ImportResult & { inserted: number }> {
   const sink = new MessageSink(db, runId);
   const result = await holdOpen(db, 'write', async () => {
-    const r = await importInto(sink, ref, options, onProgress);
+    const r = await importInto(sink, ref, options, new PeopleDirectory(), onProgress);
     await sink.flush();
     return r;
   });
@@ -82,15 +86,19 @@ export async function importFiles(
 ): Promise<GroupResult> {
   const sink = new MessageSink(db, runId);
   const files: GroupResult['files'] = [];
+  // One directory for the group: a Slack export's users.json names people in all its daily files.
+  const people = new PeopleDirectory();
   await holdOpen(db, 'write', async () => {
     for (const ref of refs) {
       try {
-        files.push(await importInto(sink, ref, options, onProgress));
+        files.push(await importInto(sink, ref, options, people, onProgress));
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
         const file = describeRef(ref);
-        await sink.problem({ file, position: err.position, reason: err.message }, false);
-        files.push({ file, status: 'failed', reason: err.message });
+        const reason = redactText(err.message, people).text;
+        const position = err.position === undefined ? undefined : redactText(err.position, people).text;
+        await sink.problem({ file, position, reason }, false);
+        files.push({ file, status: 'failed', reason });
       }
     }
     await sink.flush();
@@ -98,10 +106,35 @@ export async function importFiles(
   return { files, inserted: sink.inserted };
 }
 
+/**
+ * What is stored of a message: text and title redacted (secrets and personal data become typed
+ * placeholders), the author a pseudonymous id, the display name and the raw text only when the
+ * policy keeps them.
+ */
+function storable(m: MessageRecord, format: string, file: string, ctx: ParseContext): StoredMessage {
+  const { people, options } = ctx;
+  people?.add(m.authorName);
+  const text = redactText(m.text, people);
+  const title = m.conversationTitle === null ? null : redactText(m.conversationTitle, people).text;
+  return {
+    ...m,
+    id: messageId(format, m),
+    text: text.text,
+    conversationTitle: title,
+    author: m.author === null ? null : stableId('a', m.author),
+    authorName: options.keepAuthorNames ? m.authorName : null,
+    rawText: options.keepRawText ? m.text : null,
+    redactions: Object.keys(text.found).length > 0 ? text.found : null,
+    sourceFormat: format,
+    sourceFile: file,
+  };
+}
+
 async function importInto(
   sink: MessageSink,
   ref: InputRef,
   options: IngestOptions,
+  people: PeopleDirectory,
   onProgress?: (messages: number) => void,
 ): Promise<ImportResult> {
   const source = openSource(ref);
@@ -121,7 +154,7 @@ async function importInto(
     }
     throw new InputError(`not a chat export pog recognises (formats: ${FORMATS})`);
   }
-  const ctx: ParseContext = { limits: DEFAULT_LIMITS, options };
+  const ctx: ParseContext = { limits: DEFAULT_LIMITS, options, people };
   const before = { read: sink.read, problems: sink.problemCount };
   const firstProblem = await readInto(sink, adapter, source, ctx, onProgress);
   return {
@@ -143,7 +176,10 @@ async function readInto(
   onProgress?: (messages: number) => void,
 ): Promise<string | undefined> {
   let first: string | undefined;
-  const problem = async (position: string, reason: string): Promise<void> => {
+  const problem = async (rawPosition: string, rawReason: string): Promise<void> => {
+    // A parser's message can quote the bad input, and the bad input can hold a secret.
+    const position = redactText(rawPosition, ctx.people).text;
+    const reason = redactText(rawReason, ctx.people).text;
     first ??= `${position}: ${reason}`;
     await sink.problem({ file: source.name, position, reason });
   };
@@ -167,13 +203,7 @@ async function readInto(
       );
       continue;
     }
-    const m = checked.data;
-    await sink.add({
-      ...m,
-      id: messageId(adapter.format, m),
-      sourceFormat: adapter.format,
-      sourceFile: source.name,
-    });
+    await sink.add(storable(checked.data, adapter.format, source.name, ctx));
     if (sink.read % 10_000 === 0) onProgress?.(sink.read);
   }
   return first;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PeopleDirectory } from '../redact/people.js';
 
 /** One message as every adapter emits it, whatever the export format. */
 export const MessageRecordSchema = z.object({
@@ -75,12 +76,21 @@ export const DEFAULT_LIMITS: IngestLimits = {
 export const IngestOptionsSchema = z.object({
   /** CSV exports: which column holds what (`text=message,author=user,time=ts`). */
   csvColumns: z.record(z.string(), z.string()).optional(),
+  /** Also store each message's text as written, before redaction (off by default: see the README). */
+  keepRawText: z.boolean().optional(),
+  /** Store authors' display names (off by default: authors are pseudonymous ids). */
+  keepAuthorNames: z.boolean().optional(),
 });
 export type IngestOptions = z.infer<typeof IngestOptionsSchema>;
 
 export interface ParseContext {
   limits: IngestLimits;
   options: IngestOptions;
+  /**
+   * Names of the export's people (user lists, mentions), for redaction: adapters add the names they
+   * learn before the messages that may mention them. Authors' own names are added for them.
+   */
+  people?: PeopleDirectory;
 }
 
 export type ParseEvent =

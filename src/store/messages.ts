@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MessageRecord } from '../ingest/types.js';
+import { redactText } from '../redact/redact.js';
 import { stableId } from '../util/hash.js';
 import { withTransaction } from './db.js';
 
@@ -7,6 +8,10 @@ export interface StoredMessage extends MessageRecord {
   id: string;
   sourceFormat: string;
   sourceFile: string;
+  /** The text before redaction, kept only when the policy says so. */
+  rawText: string | null;
+  /** What redaction replaced, by kind, or null when nothing was. */
+  redactions: Partial<Record<string, number>> | null;
 }
 
 /** The stored id: stable across re-imports and re-exports because it derives from the source's own ids. */
@@ -32,6 +37,8 @@ const STAGE_COLUMNS = [
   'thread_id',
   'branch',
   'author_name',
+  'raw_text',
+  'redactions',
 ] as const;
 
 /**
@@ -66,15 +73,18 @@ export async function insertMessages(
     nullable(m.threadId);
     nullable(m.branch);
     nullable(m.authorName);
+    nullable(m.rawText);
+    nullable(m.redactions === null ? null : JSON.stringify(m.redactions));
     appender.endRow();
   }
   appender.closeSync();
   const inserted = await conn.run(
     `INSERT INTO messages (id, conversation_id, conversation_title, author, role, text, created_at, source_format,
                            source_file, source_message_id, first_run_id, imported_at, workspace, thread_id, branch,
-                           author_name)
+                           author_name, raw_text, redactions)
        SELECT id, conversation_id, conversation_title, author, role, text, created_at::TIMESTAMPTZ, source_format,
-              source_file, source_message_id, $1, now(), workspace, thread_id, branch, author_name
+              source_file, source_message_id, $1, now(), workspace, thread_id, branch, author_name, raw_text,
+              redactions::JSON
        FROM stage_messages
      ON CONFLICT DO NOTHING`,
     [runId],
@@ -147,7 +157,11 @@ export class MessageSink {
 
   /** Records a problem; `count` false for a whole file's failure, which is not a record of the file. */
   async problem(problem: ImportProblem, count = true): Promise<void> {
-    this.problems.push(problem);
+    this.problems.push({
+      file: problem.file,
+      position: problem.position === undefined ? undefined : redactText(problem.position).text,
+      reason: redactText(problem.reason).text,
+    });
     if (count) this.problemCount++;
     if (this.problems.length >= this.batchSize) await this.startWrite();
   }

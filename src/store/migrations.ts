@@ -114,4 +114,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE run_messages_v3 RENAME TO run_messages;
     `,
   },
+  {
+    version: 4,
+    name: 'messages: redactions found, raw text only where the policy keeps it',
+    sql: `
+      ALTER TABLE messages ADD COLUMN raw_text VARCHAR;
+      ALTER TABLE messages ADD COLUMN redactions JSON;
+    `,
+  },
 ];

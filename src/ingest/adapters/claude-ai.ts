@@ -177,8 +177,10 @@ export const claudeAiAdapter: ExportAdapter = {
       }
       good++;
       const conv = checked.value;
-      if (names === undefined && str(field(conv.account, 'uuid')))
+      if (names === undefined && str(field(conv.account, 'uuid'))) {
         names = await accountNames(file, USERS_MAX_BYTES);
+        for (const n of names.values()) ctx.people?.add(n);
+      }
       for (const message of conversationMessages(conv, index, names ?? new Map())) {
         yield { kind: 'message', message };
       }

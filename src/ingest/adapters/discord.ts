@@ -163,6 +163,10 @@ export const discordAdapter: ExportAdapter = {
         continue;
       }
       good++;
+      for (const u of [checked.value.author, ...(checked.value.mentions ?? [])]) {
+        const user = UserSchema.safeParse(u);
+        if (user.success) for (const n of [user.data.name, user.data.nickname]) ctx.people?.add(n);
+      }
       const message = toMessage(checked.value, channel);
       if (message) yield { kind: 'message', message };
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import { stableId } from '../../util/hash.js';
-import { checkRecord, toIsoTime } from '../decode.js';
+import { checkRecord, jsonErrorReason, toIsoTime } from '../decode.js';
 import { streamLines } from '../stream/lines.js';
 import type { ExportAdapter, MessageInput, ParseContext, ParseEvent, SourceFile } from '../types.js';
 
@@ -166,9 +166,7 @@ export const mattermostAdapter: ExportAdapter = {
       try {
         json = JSON.parse(line);
       } catch (err) {
-        yield problem(
-          err instanceof RangeError ? 'nested too deeply' : `invalid JSON: ${(err as Error).message}`,
-        );
+        yield problem(jsonErrorReason(err));
         continue;
       }
       const head = checkRecord(json, LineSchema, 'a Mattermost export line (no type)');
@@ -187,6 +185,7 @@ export const mattermostAdapter: ExportAdapter = {
           }
           const full = [u.value.first_name, u.value.last_name].filter((s) => s && s.trim() !== '').join(' ');
           state.names.set(u.value.username, u.value.nickname?.trim() || full || u.value.username);
+          for (const n of [u.value.username, u.value.nickname, full]) ctx.people?.add(n);
           break;
         }
         case 'bot': {

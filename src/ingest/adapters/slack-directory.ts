@@ -10,6 +10,8 @@ import type { SourceFile } from '../types.js';
 export interface SlackUser {
   /** What Slack shows: the display name, else the full name, else the handle. */
   name: string | null;
+  /** Every name the user goes by (display, real and handle), for redaction. */
+  names: string[];
   isBot: boolean;
 }
 
@@ -49,7 +51,17 @@ function userOf(raw: unknown): [string, SlackUser] | null {
   if (!id) return null;
   const profile = (u.profile && typeof u.profile === 'object' ? u.profile : {}) as Record<string, unknown>;
   const name = str(profile.display_name) ?? str(profile.real_name) ?? str(u.real_name) ?? str(u.name) ?? null;
-  return [id, { name, isBot: u.is_bot === true || id === 'USLACKBOT' }];
+  const names = [
+    profile.display_name,
+    profile.real_name,
+    u.real_name,
+    u.name,
+    profile.first_name,
+    profile.last_name,
+  ]
+    .map(str)
+    .filter((n): n is string => n !== null);
+  return [id, { name, names, isBot: u.is_bot === true || id === 'USLACKBOT' }];
 }
 
 function buildDirectory(lists: {

@@ -147,6 +147,8 @@ export const slackAdapter: ExportAdapter = {
   companion,
   async *parse(file: SourceFile, ctx: ParseContext): AsyncIterable<ParseEvent> {
     const directory = await slackDirectory(file);
+    if (ctx.people)
+      for (const user of directory.users.values()) for (const n of user.names) ctx.people.add(n);
     const folder = folderOf(file);
     const conversation = folder !== null ? directory.byFolder.get(folder) : undefined;
     const conversationId = conversation?.id ?? folder ?? 'slack';

@@ -45,6 +45,20 @@ const MessageSchema = z
       .loose()
       .nullish(),
     body: z.object({ contentType: z.string().nullish(), content: z.string().nullish() }).loose().nullish(),
+    mentions: z
+      .array(
+        z
+          .object({
+            mentionText: z.string().nullish(),
+            mentioned: z
+              .object({ user: z.object({ displayName: z.string().nullish() }).loose().nullish() })
+              .loose()
+              .nullish(),
+          })
+          .loose(),
+      )
+      .nullish()
+      .catch(null),
     attachments: z.array(AttachmentSchema).nullish(),
   })
   .loose();
@@ -154,6 +168,11 @@ export const teamsAdapter: ExportAdapter = {
         continue;
       }
       good++;
+      ctx.people?.add(checked.value.from?.user?.displayName);
+      for (const m of checked.value.mentions ?? []) {
+        ctx.people?.add(m.mentioned?.user?.displayName);
+        ctx.people?.add(m.mentionText);
+      }
       const message = toMessage(checked.value, context);
       if (message) yield { kind: 'message', message };
     }

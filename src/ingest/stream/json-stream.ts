@@ -6,6 +6,8 @@
  * bytes of a chat export are.
  */
 
+import { jsonErrorReason } from '../decode.js';
+
 export interface JsonStreamLimits {
   /** An element larger than this is reported and skipped, never buffered. */
   maxElementBytes: number;
@@ -127,7 +129,7 @@ export async function* streamJson(
       const value = JSON.parse(text) as unknown;
       return kind === 'document' ? { type: 'document', value } : { type: 'element', index: i, value };
     } catch (err) {
-      return { type: 'problem', position, reason: `invalid JSON: ${(err as Error).message}` };
+      return { type: 'problem', position, reason: jsonErrorReason(err) };
     }
   };
 

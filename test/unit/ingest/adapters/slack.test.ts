@@ -168,7 +168,7 @@ describe('slack adapter: fixtures', () => {
 
 describe('slack mrkdwn', () => {
   const directory = {
-    users: new Map([['U024BE7LH', { name: 'bob', isBot: false }]]),
+    users: new Map([['U024BE7LH', { name: 'bob', names: ['bob'], isBot: false }]]),
     byFolder: new Map(),
     byId: new Map([['C024BE7LR', { id: 'C024BE7LR', title: 'general' }]]),
   };

@@ -1,0 +1,338 @@
+import { entropy, ibanValid, luhnValid } from './checksums.js';
+
+/*
+ * What redaction looks for. Rules run in order on the text the previous ones left: private keys and
+ * tokens with a fixed shape first (a JWT or a key must not be half-eaten by the phone or card rule),
+ * then secrets recognised by their name (`PASSWORD=…`, `client_secret: …`), then personal data.
+ * Shape alone is not enough for numbers: cards pass Luhn and a known issuer prefix, IBANs their
+ * country's length and mod-97, so that order numbers and timestamps stay.
+ */
+
+export type FindingKind =
+  | 'private_key'
+  | 'jwt'
+  | 'openai_key'
+  | 'anthropic_key'
+  | 'aws_access_key'
+  | 'aws_secret_key'
+  | 'google_api_key'
+  | 'github_token'
+  | 'gitlab_token'
+  | 'npm_token'
+  | 'slack_token'
+  | 'stripe_key'
+  | 'other_api_key'
+  | 'bearer_token'
+  | 'url_password'
+  | 'password_assignment'
+  | 'secret_assignment'
+  | 'email'
+  | 'phone'
+  | 'card_number'
+  | 'iban'
+  | 'ip_address'
+  | 'person';
+
+/** Typed placeholders: coarser than the kinds, so that templates stay readable. */
+export const PLACEHOLDERS: Record<FindingKind, string> = {
+  private_key: '{{private_key}}',
+  jwt: '{{token}}',
+  openai_key: '{{api_key}}',
+  anthropic_key: '{{api_key}}',
+  aws_access_key: '{{api_key}}',
+  aws_secret_key: '{{secret}}',
+  google_api_key: '{{api_key}}',
+  github_token: '{{token}}',
+  gitlab_token: '{{token}}',
+  npm_token: '{{token}}',
+  slack_token: '{{token}}',
+  stripe_key: '{{api_key}}',
+  other_api_key: '{{api_key}}',
+  bearer_token: '{{token}}',
+  url_password: '{{password}}',
+  password_assignment: '{{password}}',
+  secret_assignment: '{{secret}}',
+  email: '{{email}}',
+  phone: '{{phone}}',
+  card_number: '{{card_number}}',
+  iban: '{{iban}}',
+  ip_address: '{{ip_address}}',
+  person: '{{person}}',
+};
+
+export interface Rule {
+  kind: FindingKind;
+  pattern: RegExp;
+  /**
+   * The replacement for one match (named groups in `groups`), or null to leave it. Without it the
+   * whole match becomes the placeholder.
+   */
+  replace?: (
+    match: string,
+    groups: Record<string, string | undefined>,
+    text: string,
+    at: number,
+  ) => string | null;
+  /** Cheap test that lets the rule be skipped for most messages. */
+  needs?: RegExp;
+}
+
+const ph = (kind: FindingKind): string => PLACEHOLDERS[kind];
+
+/** Values that stand for a secret without being one: `${DB_PASSWORD}`, `<token>`, `xxxx`, `changeme`. */
+export function isPlaceholderValue(value: string): boolean {
+  const v = value.trim();
+  return (
+    v.length === 0 ||
+    /^(\$\{?|%\(?|\{\{|<|\[)/.test(v) ||
+    /^[*x.•#_-]+$/i.test(v) ||
+    /^(your|my|the|some|a|an|example|sample|dummy|fake|test|placeholder|redacted|secret|password|passwd|token|key|api[_-]?key|none|null|nil|undefined|true|false|empty|string|str|env|changeme|change_me|todo|tbd|xxx+)([_-]?[a-z]+)*$/i.test(
+      v,
+    ) ||
+    /^(process\.env|os\.environ|os\.getenv|env\(|getenv|System\.getenv|ENV\[)/.test(v)
+  );
+}
+
+/** A bare (unquoted) value that reads as code — `request.form['x']`, `get_password()`, `None` — not a literal. */
+function looksLikeExpression(value: string): boolean {
+  return /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(|\[|$)/.test(value) && !/\d/.test(value);
+}
+
+/** Drops one layer of matching quotes. */
+function unquote(value: string): { inner: string; quoted: boolean } {
+  const m = /^(["'`])(.*)\1$/s.exec(value);
+  return m ? { inner: m[2]!, quoted: true } : { inner: value, quoted: false };
+}
+
+function hasClasses(s: string, min: number): boolean {
+  let n = 0;
+  if (/[a-z]/.test(s)) n++;
+  if (/[A-Z]/.test(s)) n++;
+  if (/\d/.test(s)) n++;
+  if (/[^A-Za-z0-9]/.test(s)) n++;
+  return n >= min;
+}
+
+/** Whether a value assigned to a password-like name is a password worth hiding. */
+function passwordValue(raw: string, envStyle: boolean): string | null {
+  const { inner, quoted } = unquote(raw);
+  // A sentence's full stop is not part of the password; a trailing `!` may well be.
+  const value = quoted || envStyle ? inner : inner.replace(/[.,;:)\]}]+$/, '');
+  if (value.length < 3 || isPlaceholderValue(value)) return null;
+  if (quoted) return value.trim().split(/\s+/).length > 3 ? null : value; // a sentence, not a password
+  if (envStyle) return value;
+  if (looksLikeExpression(value)) return null;
+  return value.length >= 4 && hasClasses(value, 2) ? value : null;
+}
+
+/** Whether a value assigned to a secret-like name (token, client_secret…) looks random enough to be one. */
+function secretValue(raw: string): string | null {
+  const { inner } = unquote(raw);
+  const value = inner.replace(/[.,;:)\]}]+$/, '');
+  if (value.length < 12 || isPlaceholderValue(value) || looksLikeExpression(value)) return null;
+  if (/\s/.test(value)) return null;
+  const hex = /^[0-9a-f]+$/i.test(value);
+  if (hex ? value.length < 24 : !hasClasses(value, 2)) return null;
+  return entropy(value) >= (hex ? 3 : 3.3) ? value : null;
+}
+
+/** Replaces `value` inside `match` (keeping the name and the quotes around it). */
+function swapValue(match: string, value: string, placeholder: string): string {
+  const at = match.lastIndexOf(value);
+  return match.slice(0, at) + placeholder + match.slice(at + value.length);
+}
+
+const SEP = String.raw`(?<sep>["']?[ \t]*(?::=|=>|=|:)[ \t]*|[ \t]+(?:is|was)[ \t]+)`;
+const VALUE = String.raw`(?<value>"[^"\n]{1,300}"|'[^'\n]{1,300}'|\x60[^\x60\n]{1,300}\x60|[^\s"'\x60,;]{1,300})`;
+
+const IPV4_OCTET = String.raw`(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
+const HEX4 = '[0-9A-Fa-f]{1,4}';
+
+export const RULES: Rule[] = [
+  {
+    kind: 'private_key',
+    // To the END line, or to the end of the message when the paste was cut off.
+    pattern:
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
+    needs: /PRIVATE KEY/,
+  },
+  {
+    kind: 'jwt',
+    pattern: /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}/g,
+    needs: /eyJ/,
+  },
+  { kind: 'anthropic_key', pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/g, needs: /sk-ant-/ },
+  {
+    kind: 'openai_key',
+    pattern: /\bsk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?(?<body>[A-Za-z0-9_-]{20,})/g,
+    // sk-learn-contrib-imbalanced is a package name, not a key.
+    replace: (_m, g) => (/\d/.test(g.body!) && entropy(g.body!) >= 3.5 ? ph('openai_key') : null),
+    needs: /sk-/,
+  },
+  {
+    kind: 'stripe_key',
+    pattern: /\b(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9+/]{24,})/g,
+    needs: /_(?:live|test)_|whsec_/,
+  },
+  {
+    kind: 'aws_access_key',
+    pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b/g,
+    needs: /A[KSGIRNBC][A-Z]A/,
+  },
+  { kind: 'google_api_key', pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, needs: /AIza/ },
+  {
+    kind: 'github_token',
+    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g,
+    needs: /gh[pousr]_|github_pat_/,
+  },
+  {
+    kind: 'gitlab_token',
+    pattern: /\bgl(?:pat|ptt|dt|rt|cbt|soat|ffct|imt|oas)-[A-Za-z0-9_-]{20,}/g,
+    needs: /\bgl[a-z]{1,4}-/,
+  },
+  { kind: 'npm_token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, needs: /npm_/ },
+  {
+    kind: 'slack_token',
+    pattern:
+      /\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-\d-[A-Za-z0-9-]{10,}|https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,}/g,
+    needs: /xox[abposre]-|xapp-|hooks\.slack/,
+  },
+  {
+    kind: 'other_api_key',
+    // SendGrid, Twilio, Hugging Face, Azure storage account keys.
+    pattern:
+      /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}|\bSK[0-9a-f]{32}\b|\bhf_[A-Za-z0-9]{30,}\b|(?<=AccountKey=)[A-Za-z0-9+/]{40,}={0,2}/g,
+    needs: /SG\.|SK[0-9a-f]|hf_|AccountKey=/,
+  },
+  {
+    kind: 'url_password',
+    // The password of `scheme://user:password@host`; greedy to the authority's last `@`.
+    pattern: /\b(?<scheme>[a-z][a-z0-9+.-]{1,20}:\/\/)(?<user>[^\s:/@?#]*):(?<value>[^\s/?#]+)@(?=[\w[])/gi,
+    replace: (_m, g) => (isPlaceholderValue(g.value!) ? null : `${g.scheme}${g.user}:${ph('url_password')}@`),
+    needs: /:\/\/[^\s]*:[^\s]*@/,
+  },
+  {
+    kind: 'bearer_token',
+    pattern: /\b(?<scheme>Bearer|Basic|Token)[ \t]+(?<value>[A-Za-z0-9._~+/-]{16,}=*)/g,
+    replace: (m, g) =>
+      isPlaceholderValue(g.value!) || entropy(g.value!) < 3
+        ? null
+        : swapValue(m, g.value!, ph('bearer_token')),
+    needs: /Bearer|Basic|Token/,
+  },
+  {
+    kind: 'password_assignment',
+    pattern: new RegExp(
+      String.raw`(?<key>\b[\w.-]*?(?:password|passwd|passwort|passphrase|pwd)[\w.-]*|\b(?:[\w.-]*[_.-])?pass(?:[_.-][\w.-]*)?\b)${SEP}${VALUE}`,
+      'gi',
+    ),
+    replace: (m, g) => {
+      // `PASSWORD=x` (an env file or a shell line): whatever follows is the password.
+      const envStyle = /^[A-Z0-9_]+$/.test(g.key!) && /^=$|^:$/.test(g.sep!.trim());
+      const value = passwordValue(g.value!, envStyle);
+      return value ? swapValue(m, value, ph('password_assignment')) : null;
+    },
+    needs: /pass|pwd/i,
+  },
+  {
+    kind: 'aws_secret_key',
+    pattern: /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    replace: (m, _g, text) =>
+      hasClasses(m, 3) && entropy(m) >= 4.2 && /aws|amazon|\bs3\b|\biam\b|AKIA|ASIA|secret/i.test(text)
+        ? ph('aws_secret_key')
+        : null,
+  },
+  {
+    kind: 'secret_assignment',
+    pattern: new RegExp(
+      String.raw`(?<key>\b[\w.-]*(?:secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key|credentials?|encryption[_-]?key|signing[_-]?key|session[_-]?key|client[_-]?key|master[_-]?key|auth)[\w.-]*)${SEP}${VALUE}`,
+      'gi',
+    ),
+    replace: (m, g) => {
+      const value = secretValue(g.value!);
+      return value ? swapValue(m, value, ph('secret_assignment')) : null;
+    },
+    needs: /secret|token|key|credential|auth/i,
+  },
+  {
+    kind: 'email',
+    pattern:
+      /(?<![\w.%+-])(?<local>[A-Za-z0-9][A-Za-z0-9._%+-]*)@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w-])/g,
+    // git@github.com:org/repo is an SSH remote, not somebody's address.
+    replace: (m, g, text, at) => (g.local === 'git' && text[at + m.length] === ':' ? null : ph('email')),
+    needs: /@/,
+  },
+  {
+    kind: 'iban',
+    pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g,
+    replace: (m) => {
+      // Take as many characters as the country's IBAN has; what follows stays.
+      for (let end = m.length; end >= 15; end--) {
+        const compact = m.slice(0, end).replace(/ /g, '');
+        if ((end === m.length || m[end] === ' ' || /[A-Z0-9]/.test(m[end]!)) && ibanValid(compact)) {
+          return ph('iban') + m.slice(end);
+        }
+      }
+      return null;
+    },
+    needs: /[A-Z]{2}\d{2}/,
+  },
+  {
+    kind: 'card_number',
+    pattern: /(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])/g,
+    replace: (m) => {
+      const digits = m.replace(/[ -]/g, '');
+      const issuer = /^(?:4|5[1-5]|2[2-7]|3[47]|3(?:0[0-5]|[68])|6(?:011|5|4[4-9]|22)|35|62)/.test(digits);
+      return digits.length >= 13 && digits.length <= 19 && issuer && luhnValid(digits)
+        ? ph('card_number')
+        : null;
+    },
+    needs: /\d{4}/,
+  },
+  {
+    kind: 'ip_address',
+    pattern: new RegExp(
+      String.raw`(?<![\w:])(?:(?:${HEX4}:){7}${HEX4}|(?:${HEX4}:){1,7}:(?:${HEX4}(?::${HEX4}){0,6})?|::${HEX4}(?::${HEX4}){0,6})(?:\/\d{1,3})?(?![\w:])`,
+      'g',
+    ),
+    replace: (m) => {
+      const groups = m
+        .replace(/\/\d+$/, '')
+        .split(':')
+        .filter(Boolean);
+      // `crate::a::b` and `std::vector` are paths; an address has several groups and a digit.
+      return groups.length >= 3 && /\d/.test(m) && (groups.length === 8 || m.includes('::'))
+        ? ph('ip_address')
+        : null;
+    },
+    needs: /::|[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:/,
+  },
+  {
+    kind: 'ip_address',
+    pattern: new RegExp(
+      String.raw`(?<![\w.])(?:${IPV4_OCTET}\.){3}${IPV4_OCTET}(?:\/\d{1,2})?(?!\.?\d|\w)`,
+      'g',
+    ),
+    replace: (m, _g, text, at) => {
+      // Loopback, "any", netmasks, and version numbers (v1.2.3.4, ==1.2.3.4) are not anybody's address.
+      if (/^(?:127\.|0\.0\.0\.0|255\.)/.test(m)) return null;
+      const before = text.slice(Math.max(0, at - 12), at);
+      if (/(?:\bv|version|\bver\.?|release|==|>=|<=|~=|\^|@)\s*$/i.test(before)) return null;
+      return ph('ip_address');
+    },
+    needs: /\d\.\d/,
+  },
+  {
+    kind: 'phone',
+    pattern:
+      /(?<![\w+])(?:\+\d{9,15}|\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{2,6}){1,4}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4}|0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4})(?![\w-]|\.\d)/g,
+    replace: (m) => {
+      const digits = m.replace(/\D/g, '');
+      if (digits.length < 9 || digits.length > 15) return null;
+      // 2024-01-15 or 0800-1200 style ranges are not phone numbers.
+      if (/^\d{4}-\d{2}-\d{2}/.test(m)) return null;
+      return ph('phone');
+    },
+    needs: /\d{3}/,
+  },
+];
