@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { runCandidates } from '../extract/extract-run.js';
-import { instructionText } from '../extract/instruction.js';
 import { withDb } from '../store/db.js';
 import { tfidfEmbed } from './tfidf.js';
 import { writeVectorFile } from './vector-file.js';
@@ -21,7 +20,7 @@ export function runArtifactDir(db: string, runId: string): string {
 /** Embeds the run's candidates (their instruction text, not what was pasted into them) into a vector file. */
 export async function embedRun(db: string, runId: string): Promise<EmbedSummary> {
   const candidates = await withDb(db, 'read', (conn) => runCandidates(conn, runId));
-  const embedding = tfidfEmbed(candidates.map((c) => instructionText(c.text) || c.text));
+  const embedding = tfidfEmbed(candidates.map((c) => c.text));
   const path = join(runArtifactDir(db, runId), 'embeddings.tfidf.bin');
   await writeVectorFile(path, {
     model: 'tfidf',

@@ -1,4 +1,5 @@
 import { instructionText } from './instruction.js';
+import { separateMaterial } from './materials.js';
 
 /** Why a message was kept as a candidate prompt or dropped: stored per message so the filter can be audited. */
 export type ExtractReason =
@@ -24,11 +25,12 @@ const IMPERATIVE =
 const QUESTION = /\?\s*$|^(what|why|how|when|where|which|who|is|are|can|could|should|would|does|do|did)\b/i;
 
 /** Whether a user message is a reusable prompt worth mining, and why. Pure and cheap. */
-export function classifyMessage(text: string): ExtractDecision {
+export function classifyMessage(text: string, separated = separateMaterial(text)): ExtractDecision {
   const trimmed = text.trim();
   if (LINK_ONLY.test(trimmed)) return { kept: false, reason: 'bare_link' };
   if (ACK.test(trimmed)) return { kept: false, reason: 'acknowledgement' };
-  const instruction = instructionText(trimmed);
+  // What the person wrote: pasted material and placeholders (typed or redacted) are not words of it.
+  const instruction = instructionText(separated.instruction.replace(/\{\{[a-z_]+\}\}/g, ' '));
   const words = instruction.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
   if (words.length === 0) return { kept: false, reason: 'code_only' };
   if (words.length < 4) return { kept: false, reason: 'too_short' };

@@ -1,6 +1,7 @@
 import { queryRows, withTransaction } from '../store/db.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { classifyMessage } from './classify.js';
+import { separateMaterial } from './materials.js';
 
 export interface ExtractSummary {
   considered: number;
@@ -21,18 +22,22 @@ export async function extractRun(db: string, runId: string): Promise<ExtractSumm
     const dropped: Record<string, number> = {};
     let candidates = 0;
     await conn.run(
-      'CREATE OR REPLACE TEMP TABLE stage_extract (message_id VARCHAR, kept BOOLEAN, reason VARCHAR, text VARCHAR)',
+      `CREATE OR REPLACE TEMP TABLE stage_extract (message_id VARCHAR, kept BOOLEAN, reason VARCHAR, text VARCHAR,
+                                                   instruction VARCHAR, materials VARCHAR)`,
     );
     const appender = await conn.createAppender('stage_extract', 'main', 'temp');
     for (const row of rows) {
       const text = String(row.text);
-      const decision = classifyMessage(text);
+      const separated = separateMaterial(text);
+      const decision = classifyMessage(text, separated);
       if (decision.kept) candidates++;
       else dropped[decision.reason] = (dropped[decision.reason] ?? 0) + 1;
       appender.appendVarchar(String(row.id));
       appender.appendBoolean(decision.kept);
       appender.appendVarchar(decision.reason);
       appender.appendVarchar(text);
+      appender.appendVarchar(separated.instruction);
+      appender.appendVarchar(JSON.stringify(separated.materials));
       appender.endRow();
     }
     appender.closeSync();
@@ -43,10 +48,12 @@ export async function extractRun(db: string, runId: string): Promise<ExtractSumm
     );
     // Candidate ids derive from the message: a message is a candidate at most once, whatever the run.
     await conn.run(
-      `INSERT INTO candidates (id, message_id, text, pattern_id, similarity, run_id, created_at)
-         SELECT 'c_' || substr(sha256(message_id), 1, 24), message_id, text, NULL, NULL, $1, now()
+      `INSERT INTO candidates (id, message_id, text, pattern_id, similarity, run_id, created_at, instruction, materials)
+         SELECT 'c_' || substr(sha256(message_id), 1, 24), message_id, text, NULL, NULL, $1, now(), instruction,
+                materials::JSON
          FROM stage_extract WHERE kept
-       ON CONFLICT (message_id) DO UPDATE SET run_id = excluded.run_id`,
+       ON CONFLICT (message_id) DO UPDATE SET run_id = excluded.run_id, instruction = excluded.instruction,
+         materials = excluded.materials`,
       [runId],
     );
     await conn.run('DROP TABLE temp.stage_extract');
@@ -54,14 +61,14 @@ export async function extractRun(db: string, runId: string): Promise<ExtractSumm
   });
 }
 
-/** The candidates a run works on, in a canonical order (by id) so that results do not depend on input order. */
+/** The candidates a run works on (their instruction, pasted material as placeholders), in a canonical order (by id) so that results do not depend on input order. */
 export async function runCandidates(
   conn: DuckDBConnection,
   runId: string,
 ): Promise<{ id: string; text: string }[]> {
   const rows = await queryRows(
     conn,
-    `SELECT c.id, c.text FROM candidates c
+    `SELECT c.id, coalesce(c.instruction, c.text) AS text FROM candidates c
      WHERE EXISTS (SELECT 1 FROM run_messages r WHERE r.message_id = c.message_id AND r.run_id = $1)
      ORDER BY c.id`,
     [runId],

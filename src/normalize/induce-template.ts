@@ -25,7 +25,7 @@
  *    literal text. Absorbing for every member (not only the reference) is tried as a second variant;
  *    the higher coverage wins, ties going to the variant with more literal text.
  */
-import { matchTemplate } from './template-text.js';
+import { matchTemplate, SLOT_PATTERN } from './template-text.js';
 import { pastedMaterialStart } from '../extract/instruction.js';
 
 export interface InducedSlot {
@@ -41,7 +41,48 @@ export interface InducedTemplate {
   coverage: number;
 }
 
+/*
+ * Members already hold placeholders: redacted values ({{email}}) and pasted material ({{code}}). They
+ * are escaped to plain words for the alignment, so that their braces never become slot boundaries,
+ * and restored after: one every member shares stays in the template as a slot of its own.
+ */
+const OPEN = '\u27e6';
+const CLOSE = '\u27e7';
+const ESCAPED = new RegExp(`${OPEN}([a-z][a-z0-9_]*)${CLOSE}`, 'g');
+
 export function induceTemplate(members: readonly string[]): InducedTemplate {
+  const escaped = members.map((m) => m.replace(SLOT_PATTERN, `${OPEN}$1${CLOSE}`));
+  return restorePlaceholders(induceEscaped(escaped));
+}
+
+function restorePlaceholders(induced: InducedTemplate): InducedTemplate {
+  const unescape = (text: string): string => text.replace(ESCAPED, '{{$1}}');
+  const fixed = [...new Set([...induced.template.matchAll(ESCAPED)].map((m) => m[1]!))];
+  const taken = new Set([...fixed, ...induced.slots.map((slot) => slot.name)]);
+  const renamed = new Map<string, string>();
+  for (const slot of induced.slots) {
+    if (!fixed.includes(slot.name)) continue;
+    let n = 2;
+    while (taken.has(`${slot.name}_${n}`)) n++;
+    renamed.set(slot.name, `${slot.name}_${n}`);
+    taken.add(`${slot.name}_${n}`);
+  }
+  const template = unescape(
+    induced.template.replace(SLOT_PATTERN, (whole, name: string) =>
+      renamed.has(name) ? `{{${renamed.get(name)}}}` : whole,
+    ),
+  );
+  const slots = induced.slots.map((slot) => ({
+    name: renamed.get(slot.name) ?? slot.name,
+    examples: slot.examples.map(unescape),
+  }));
+  // Their values were never kept (a secret, pasted code): the slot is declared without examples.
+  for (const name of fixed) slots.push({ name, examples: [] });
+  const at = (name: string): number => template.indexOf(`{{${name}}}`);
+  return { ...induced, template, slots: slots.sort((a, b) => at(a.name) - at(b.name)) };
+}
+
+function induceEscaped(members: readonly string[]): InducedTemplate {
   if (members.length === 0) return { template: '', slots: [], coverage: 0 };
   const sorted = [...members].sort(compareMembers);
   const vocabulary = new Map<string, number>();

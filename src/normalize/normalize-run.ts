@@ -17,7 +17,9 @@ export async function patternMembers(
 ): Promise<string[]> {
   const rows = await queryRows(
     conn,
-    'SELECT text FROM candidates WHERE pattern_id = $1 ORDER BY similarity DESC NULLS LAST, id LIMIT $2',
+    // Duplicates collapse to one member: a prompt pasted 40 times says no more about the template.
+    `SELECT coalesce(instruction, text) AS text FROM candidates WHERE pattern_id = $1
+     GROUP BY 1 ORDER BY max(similarity) DESC NULLS LAST, min(id) LIMIT $2`,
     [patternId, limit],
   );
   return rows.map((r) => String(r.text));

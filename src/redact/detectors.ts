@@ -73,6 +73,13 @@ export interface Rule {
     text: string,
     at: number,
   ) => string | null;
+  /** The kind to count a replacement as, when it depends on the match. */
+  kindOf?: (
+    match: string,
+    groups: Record<string, string | undefined>,
+    text: string,
+    at: number,
+  ) => FindingKind;
   /** Cheap test that lets the rule be skipped for most messages. */
   needs?: RegExp;
 }
@@ -84,7 +91,7 @@ export function isPlaceholderValue(value: string): boolean {
   const v = value.trim();
   return (
     v.length === 0 ||
-    /^(\$\{?|%\(?|\{\{|<|\[)/.test(v) ||
+    /^(\$\{?|%\(?|\{|<|\[)/.test(v) ||
     /^[*x.•#_-]+$/i.test(v) ||
     /^(your|my|the|some|a|an|example|sample|dummy|fake|test|placeholder|redacted|secret|password|passwd|token|key|api[_-]?key|none|null|nil|undefined|true|false|empty|string|str|env|changeme|change_me|todo|tbd|xxx+)([_-]?[a-z]+)*$/i.test(
       v,
@@ -134,6 +141,13 @@ function secretValue(raw: string): string | null {
   const hex = /^[0-9a-f]+$/i.test(value);
   if (hex ? value.length < 24 : !hasClasses(value, 2)) return null;
   return entropy(value) >= (hex ? 3 : 3.3) ? value : null;
+}
+
+/** The part of an identifier before `at`: `DB_` of `DB_PASSWORD` when a keyword matched at `PASSWORD`. */
+function keyBefore(text: string, at: number): string {
+  let start = at;
+  while (start > 0 && /[\w.-]/.test(text[start - 1]!)) start--;
+  return text.slice(start, at);
 }
 
 /** Replaces `value` inside `match` (keeping the name and the quotes around it). */
@@ -222,13 +236,18 @@ export const RULES: Rule[] = [
   },
   {
     kind: 'password_assignment',
+    // Keyword first, the rest of the name found around it: a pattern that starts at every word
+    // boundary costs ten times more on long pastes.
     pattern: new RegExp(
-      String.raw`(?<key>\b[\w.-]*?(?:password|passwd|passwort|passphrase|pwd)[\w.-]*|\b(?:[\w.-]*[_.-])?pass(?:[_.-][\w.-]*)?\b)${SEP}${VALUE}`,
+      String.raw`(?<kw>password|passwd|passwort|passphrase|pwd|pass)(?<rest>[\w.-]*)${SEP}${VALUE}`,
       'gi',
     ),
-    replace: (m, g) => {
+    replace: (m, g, text, at) => {
+      const key = keyBefore(text, at) + g.kw! + g.rest!;
+      // `pass` alone is a word (bypass, passing); as a name it stands apart: `pass`, `db_pass`.
+      if (/^pass$/i.test(g.kw!) && !/(?:^|[_.-])pass(?:[_.-]|$)/i.test(key)) return null;
       // `PASSWORD=x` (an env file or a shell line): whatever follows is the password.
-      const envStyle = /^[A-Z0-9_]+$/.test(g.key!) && /^=$|^:$/.test(g.sep!.trim());
+      const envStyle = /^[A-Z0-9_]+$/.test(key) && /^=$|^:$/.test(g.sep!.trim());
       const value = passwordValue(g.value!, envStyle);
       return value ? swapValue(m, value, ph('password_assignment')) : null;
     },
@@ -237,22 +256,25 @@ export const RULES: Rule[] = [
   {
     kind: 'aws_secret_key',
     pattern: /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
-    replace: (m, _g, text) =>
-      hasClasses(m, 3) && entropy(m) >= 4.2 && /aws|amazon|\bs3\b|\biam\b|AKIA|ASIA|secret/i.test(text)
-        ? ph('aws_secret_key')
-        : null,
+    replace: (m) => (hasClasses(m, 3) && entropy(m) >= 4.2 ? ph('aws_secret_key') : null),
+    // Forty random characters are an AWS secret only where AWS is being talked about.
+    needs: /aws|amazon|\bs3\b|\biam\b|AKIA|ASIA|secret/i,
   },
   {
     kind: 'secret_assignment',
     pattern: new RegExp(
-      String.raw`(?<key>\b[\w.-]*(?:secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key|credentials?|encryption[_-]?key|signing[_-]?key|session[_-]?key|client[_-]?key|master[_-]?key|auth)[\w.-]*)${SEP}${VALUE}`,
+      String.raw`(?<kw>secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key|credentials?|encryption[_-]?key|signing[_-]?key|session[_-]?key|client[_-]?key|master[_-]?key|auth)(?<rest>[\w.-]*)${SEP}${VALUE}`,
       'gi',
     ),
     replace: (m, g) => {
       const value = secretValue(g.value!);
       return value ? swapValue(m, value, ph('secret_assignment')) : null;
     },
-    needs: /secret|token|key|credential|auth/i,
+    // aws_secret_access_key = … is an AWS secret, whatever its length.
+    kindOf: (_m, g, text, at) =>
+      /aws/i.test(keyBefore(text, at) + g.kw! + g.rest!) ? 'aws_secret_key' : 'secret_assignment',
+    needs:
+      /(?:secret|token|key|credential|auth)[\w.-]*["']?[ \t]*(?::|=)|(?:secret|token|key|credential|auth)[\w.-]*[ \t]+(?:is|was)[ \t]/i,
   },
   {
     kind: 'email',
@@ -282,10 +304,14 @@ export const RULES: Rule[] = [
     pattern: /(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])/g,
     replace: (m) => {
       const digits = m.replace(/[ -]/g, '');
-      const issuer = /^(?:4|5[1-5]|2[2-7]|3[47]|3(?:0[0-5]|[68])|6(?:011|5|4[4-9]|22)|35|62)/.test(digits);
-      return digits.length >= 13 && digits.length <= 19 && issuer && luhnValid(digits)
-        ? ph('card_number')
-        : null;
+      if (digits.length < 13 || digits.length > 19) return null;
+      // Long ids (a Gmail thread id, a snowflake) pass Luhn one time in ten: an unbroken run of digits
+      // is taken for a card only at the usual 15 or 16.
+      if (digits.length === m.length && digits.length !== 15 && digits.length !== 16) return null;
+      const issuer =
+        /^(?:4|5[1-5]|3[47]|3(?:0[0-5]|[68])|6(?:011|5|4[4-9]|22)|35|62)/.test(digits) ||
+        (digits.length === 16 && Number(digits.slice(0, 4)) >= 2221 && Number(digits.slice(0, 4)) <= 2720);
+      return issuer && luhnValid(digits) ? ph('card_number') : null;
     },
     needs: /\d{4}/,
   },
@@ -305,7 +331,7 @@ export const RULES: Rule[] = [
         ? ph('ip_address')
         : null;
     },
-    needs: /::|[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:/,
+    needs: /::|:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:/,
   },
   {
     kind: 'ip_address',
@@ -317,7 +343,8 @@ export const RULES: Rule[] = [
       // Loopback, "any", netmasks, and version numbers (v1.2.3.4, ==1.2.3.4) are not anybody's address.
       if (/^(?:127\.|0\.0\.0\.0|255\.)/.test(m)) return null;
       const before = text.slice(Math.max(0, at - 12), at);
-      if (/(?:\bv|version|\bver\.?|release|==|>=|<=|~=|\^|@)\s*$/i.test(before)) return null;
+      if (/(?:\bv|version|\bver\.?|release|==|>=|<=|~=|\^|@)(?:\s*(?:is|:|=))?\s*$/i.test(before))
+        return null;
       return ph('ip_address');
     },
     needs: /\d\.\d/,
@@ -325,7 +352,7 @@ export const RULES: Rule[] = [
   {
     kind: 'phone',
     pattern:
-      /(?<![\w+])(?:\+\d{9,15}|\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{2,6}){1,4}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4}|0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4})(?![\w-]|\.\d)/g,
+      /(?<![\w+=/#.-])(?:\+\d{9,15}|\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{2,6}){1,4}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4}|0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4})(?![\w-]|\.\d)/g,
     replace: (m) => {
       const digits = m.replace(/\D/g, '');
       if (digits.length < 9 || digits.length > 15) return null;

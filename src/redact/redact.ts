@@ -33,7 +33,8 @@ export function redactText(text: string, people?: PeopleDirectory): Redacted {
       ] as number;
       const replacement = rule.replace ? rule.replace(match, groups, source, at) : PLACEHOLDERS[rule.kind];
       if (replacement === null || replacement === match) return match;
-      found[rule.kind] = (found[rule.kind] ?? 0) + 1;
+      const kind = rule.kindOf ? rule.kindOf(match, groups, source, at) : rule.kind;
+      found[kind] = (found[kind] ?? 0) + 1;
       return replacement;
     });
   }

@@ -122,4 +122,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN redactions JSON;
     `,
   },
+  {
+    version: 5,
+    name: 'candidates: the instruction with typed placeholders for pasted material, and duplicate groups',
+    sql: `
+      ALTER TABLE candidates ADD COLUMN instruction VARCHAR;
+      ALTER TABLE candidates ADD COLUMN materials JSON;
+      ALTER TABLE candidates ADD COLUMN dup_group VARCHAR;
+    `,
+  },
 ];
