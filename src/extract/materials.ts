@@ -176,7 +176,7 @@ export function separateMaterial(text: string): SeparatedPrompt {
   let instruction = head.trimEnd();
   if (tail !== '') {
     const fence = /^```[ \t]*([\w#+.-]*)[^\n]*\n([\s\S]*?)(?:```\s*)?$/.exec(tail.trim());
-    const material = fence ? classifyMaterial(fence[2]!, fence[1]!, true) : classifyMaterial(tail);
+    const material = fence ? classifyMaterial(fence[2]!, fence[1], true) : classifyMaterial(tail);
     // "Here is the CI output:\nWhy does X fail?": one short line of prose is the question, not a paste.
     if (material.kind === 'document' && material.lines <= 1 && material.chars < 200) {
       const rest = separateMaterial(tail);
