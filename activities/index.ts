@@ -114,8 +114,12 @@ export function createActivities(config: Pick<Config, 'llm'>) {
       return guard(() => refinePatternWithLlm(input.db, input.patternId, config.llm));
     },
 
-    async queueForTriage(input: { db: string; runId: string }): Promise<{ queued: number }> {
-      return guard(() => queueRun(input.db, input.runId));
+    async queueForTriage(input: {
+      db: string;
+      runId: string;
+      minAuthors: number;
+    }): Promise<{ queued: number; heldBack: number }> {
+      return guard(() => queueRun(input.db, input.runId, input.minAuthors));
     },
 
     async finishRun(input: {

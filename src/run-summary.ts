@@ -22,6 +22,8 @@ export const RunSummarySchema = z.object({
   patterns: z.number().int().nonnegative(),
   /** Triage items this run added (patterns seen by an earlier run are not queued twice). */
   queued: z.number().int().nonnegative(),
+  /** Patterns of this run kept from reviewers: fewer distinct authors than the policy asks for. */
+  heldBack: z.number().int().nonnegative(),
   errors: z.array(FileErrorSchema),
   /** Files found in a folder or archive that are not chat exports (user.json, chat.html…). */
   skipped: z.array(z.object({ file: z.string(), reason: z.string() })),
@@ -43,8 +45,10 @@ export interface DiscoverInput {
   /** Absolute paths of the exports, files or folders or archives. */
   paths: string[];
   cluster: { minPatternSize: number; minSimilarity: number; seed: number };
-  /** Options for the importers (a CSV column mapping…). */
+  /** Options for the importers (a CSV column mapping, what the privacy policy keeps…). */
   ingest?: IngestOptions;
+  /** Who reaches reviewers; absent: every pattern (runs started by older clients). */
+  queue?: { minAuthors: number };
   /** LLM refinement, when an endpoint is configured; null for the deterministic path only. */
   llm: { model: string; maxAttempts: number } | null;
 }

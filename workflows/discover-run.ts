@@ -125,7 +125,11 @@ export async function discoverRun(input: DiscoverInput): Promise<RunSummary> {
     });
   }
 
-  const { queued } = await acts.queueForTriage({ db, runId });
+  const { queued, heldBack } = await acts.queueForTriage({
+    db,
+    runId,
+    minAuthors: input.queue?.minAuthors ?? 1,
+  });
   const summary: RunSummary = {
     runId,
     files,
@@ -134,6 +138,7 @@ export async function discoverRun(input: DiscoverInput): Promise<RunSummary> {
     candidates: extracted.candidates,
     patterns: clustered.patterns,
     queued,
+    heldBack,
     errors,
     skipped,
     llm: llmSummary,

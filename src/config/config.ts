@@ -31,11 +31,21 @@ const ClusterConfig = z.object({
   seed: z.number().int().default(42),
 });
 
+const PrivacyConfig = z.object({
+  /** Store each message's text as written, before redaction, beside the redacted text. */
+  keepRawText: z.boolean().default(false),
+  /** Store authors' display names; otherwise only a pseudonymous id is kept. */
+  keepAuthorNames: z.boolean().default(false),
+  /** Distinct authors a pattern needs before it reaches reviewers (see the README for why 2). */
+  minAuthors: z.number().int().min(1).default(2),
+});
+
 export const ConfigSchema = z.object({
   db: z.string().min(1).default('data/pog.duckdb'),
   temporal: TemporalConfig.default(TemporalConfig.parse({})),
   llm: LlmConfig.default(LlmConfig.parse({})),
   cluster: ClusterConfig.default(ClusterConfig.parse({})),
+  privacy: PrivacyConfig.default(PrivacyConfig.parse({})),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -49,6 +59,12 @@ function envOverrides(env: Env): Record<string, unknown> {
     return n;
   };
   const str = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
+  const bool = (v: string | undefined, name: string): boolean | undefined => {
+    if (v === undefined || v === '') return undefined;
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    throw new ConfigError(`${name} must be true or false, got "${v}"`);
+  };
   return {
     db: str(env.POG_DB),
     temporal: {
@@ -62,6 +78,11 @@ function envOverrides(env: Env): Record<string, unknown> {
       apiKey: str(env.OPENAI_API_KEY),
       baseURL: str(env.OPENAI_BASE_URL),
       model: str(env.POG_LLM_MODEL),
+    },
+    privacy: {
+      keepRawText: bool(env.POG_KEEP_RAW_TEXT, 'POG_KEEP_RAW_TEXT'),
+      keepAuthorNames: bool(env.POG_KEEP_AUTHOR_NAMES, 'POG_KEEP_AUTHOR_NAMES'),
+      minAuthors: int(env.POG_MIN_AUTHORS, 'POG_MIN_AUTHORS'),
     },
   };
 }

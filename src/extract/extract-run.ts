@@ -2,11 +2,14 @@ import { queryRows, withTransaction } from '../store/db.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { classifyMessage } from './classify.js';
 import { separateMaterial } from './materials.js';
+import { duplicateGroups } from './dedup.js';
 
 export interface ExtractSummary {
   considered: number;
   candidates: number;
   dropped: Record<string, number>;
+  /** Distinct prompts among all candidates once exact and near duplicates are collapsed. */
+  duplicateGroups: number;
 }
 
 /** Decides, for every user message the run saw, whether it is a candidate prompt; records why. */
@@ -57,8 +60,35 @@ export async function extractRun(db: string, runId: string): Promise<ExtractSumm
       [runId],
     );
     await conn.run('DROP TABLE temp.stage_extract');
-    return { considered: rows.length, candidates, dropped };
+    const groups = await regroupDuplicates(conn);
+    return { considered: rows.length, candidates, dropped, duplicateGroups: groups };
   });
+}
+
+/**
+ * Recomputes the duplicate groups of all candidates (a new run's prompts may repeat an old run's).
+ * Groups are by instruction, so the same request with different pasted code is one prompt.
+ */
+async function regroupDuplicates(conn: DuckDBConnection): Promise<number> {
+  const rows = await queryRows(
+    conn,
+    'SELECT id, coalesce(instruction, text) AS text FROM candidates ORDER BY id',
+  );
+  const groups = duplicateGroups(rows.map((r) => ({ id: String(r.id), text: String(r.text) })));
+  await conn.run('CREATE OR REPLACE TEMP TABLE stage_groups (id VARCHAR, dup_group VARCHAR)');
+  const appender = await conn.createAppender('stage_groups', 'main', 'temp');
+  for (const [id, group] of groups) {
+    appender.appendVarchar(id);
+    appender.appendVarchar(group);
+    appender.endRow();
+  }
+  appender.closeSync();
+  await conn.run(
+    `UPDATE candidates SET dup_group = g.dup_group FROM stage_groups g
+     WHERE candidates.id = g.id AND candidates.dup_group IS DISTINCT FROM g.dup_group`,
+  );
+  await conn.run('DROP TABLE temp.stage_groups');
+  return new Set(groups.values()).size;
 }
 
 /** The candidates a run works on (their instruction, pasted material as placeholders), in a canonical order (by id) so that results do not depend on input order. */

@@ -24,9 +24,16 @@ function workflowInput(
   runId: string,
   ingest: IngestOptions,
 ): DiscoverInput {
+  const { keepRawText, keepAuthorNames, minAuthors } = config.privacy;
+  const options: IngestOptions = {
+    ...ingest,
+    ...(keepRawText ? { keepRawText } : {}),
+    ...(keepAuthorNames ? { keepAuthorNames } : {}),
+  };
   return {
     runId,
-    ...(Object.keys(ingest).length > 0 ? { ingest } : {}),
+    ...(Object.keys(options).length > 0 ? { ingest: options } : {}),
+    queue: { minAuthors },
     db: config.db,
     paths: paths.map((p) => resolve(p)),
     cluster: config.cluster,
@@ -117,6 +124,10 @@ export function formatSummary(s: RunSummary): string {
     `  patterns         ${s.patterns}`,
     `  queued (triage)  ${s.queued}`,
   ];
+  if (s.heldBack > 0)
+    lines.push(
+      `  held back        ${s.heldBack} (fewer distinct authors than privacy.minAuthors; POG_MIN_AUTHORS=1 queues them)`,
+    );
   if (s.llm.model)
     lines.push(`  LLM (${s.llm.model})  ${s.llm.refined} refined, ${s.llm.fallbacks} kept deterministic`);
   if (s.skipped.length > 0)
