@@ -64,8 +64,9 @@ export async function importFile(
   onProgress?: (messages: number) => void,
 ): Promise<ImportResult & { inserted: number }> {
   const sink = new MessageSink(db, runId);
+  const people = await collectPeople([ref], options);
   const result = await holdOpen(db, 'write', async () => {
-    const r = await importInto(sink, ref, options, new PeopleDirectory(), onProgress);
+    const r = await importInto(sink, ref, options, people, onProgress);
     await sink.flush();
     return r;
   });
@@ -87,7 +88,7 @@ export async function importFiles(
   const sink = new MessageSink(db, runId);
   const files: GroupResult['files'] = [];
   // One directory for the group: a Slack export's users.json names people in all its daily files.
-  const people = new PeopleDirectory();
+  const people = await collectPeople(refs, options);
   await holdOpen(db, 'write', async () => {
     for (const ref of refs) {
       try {
@@ -104,6 +105,28 @@ export async function importFiles(
     await sink.flush();
   });
   return { files, inserted: sink.inserted };
+}
+
+/**
+ * The people of exports that name them only as they speak (Discord, Teams), read before any message
+ * is stored. A file that cannot be read is left to the import, which reports it.
+ */
+async function collectPeople(refs: readonly InputRef[], options: IngestOptions): Promise<PeopleDirectory> {
+  const people = new PeopleDirectory();
+  for (const ref of refs) {
+    try {
+      const source = openSource(ref);
+      const head = (await source.head(SNIFF_BYTES)).toString('utf8').replace(/^\uFEFF/, '');
+      const adapter = detectAdapter(head, options);
+      if (!adapter?.namesInline) continue;
+      for await (const event of adapter.parse(source, { limits: DEFAULT_LIMITS, options, people })) {
+        if (event.kind === 'message') people.add(event.message.authorName);
+      }
+    } catch {
+      // reported by the import itself
+    }
+  }
+  return people;
 }
 
 /**

@@ -111,6 +111,11 @@ export interface ExportAdapter {
    * channels.json…): the reason to pass over them, or undefined. Checked on files no adapter reads.
    */
   companion?(head: string): string | undefined;
+  /**
+   * The export names its people only as they speak (no user list up front): the file is read once
+   * more beforehand, for names, so that a mention before someone's first message is still redacted.
+   */
+  namesInline?: boolean;
   parse(file: SourceFile, ctx: ParseContext): AsyncIterable<ParseEvent>;
 }
 

@@ -156,7 +156,8 @@ function swapValue(match: string, value: string, placeholder: string): string {
   return match.slice(0, at) + placeholder + match.slice(at + value.length);
 }
 
-const SEP = String.raw`(?<sep>["']?[ \t]*(?::=|=>|=|:)[ \t]*|[ \t]+(?:is|was)[ \t]+)`;
+// `name = value`, `name: value`, `name is value`, and ARM/Bicep parameters' `"name": { "value": … }`.
+const SEP = String.raw`(?<sep>["']?[ \t]*:[ \t]*\{[ \t]*["']?value["']?[ \t]*:[ \t]*|["']?[ \t]*(?::=|=>|=|:)[ \t]*|[ \t]+(?:is|was)[ \t]+)`;
 const VALUE = String.raw`(?<value>"[^"\n]{1,300}"|'[^'\n]{1,300}'|\x60[^\x60\n]{1,300}\x60|[^\s"'\x60,;]{1,300})`;
 
 const IPV4_OCTET = String.raw`(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
@@ -263,7 +264,7 @@ export const RULES: Rule[] = [
   {
     kind: 'secret_assignment',
     pattern: new RegExp(
-      String.raw`(?<kw>secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key|credentials?|encryption[_-]?key|signing[_-]?key|session[_-]?key|client[_-]?key|master[_-]?key|auth)(?<rest>[\w.-]*)${SEP}${VALUE}`,
+      String.raw`(?<kw>secret|token|apikey|[_-]key\b|credentials?|auth)(?<rest>[\w.-]*)${SEP}${VALUE}`,
       'gi',
     ),
     replace: (m, g) => {
@@ -343,8 +344,7 @@ export const RULES: Rule[] = [
       // Loopback, "any", netmasks, and version numbers (v1.2.3.4, ==1.2.3.4) are not anybody's address.
       if (/^(?:127\.|0\.0\.0\.0|255\.)/.test(m)) return null;
       const before = text.slice(Math.max(0, at - 12), at);
-      if (/(?:\bv|version|\bver\.?|release|==|>=|<=|~=|\^|@)(?:\s*(?:is|:|=))?\s*$/i.test(before))
-        return null;
+      if (/(?:\bv|version|\bver\.?|release|==|>=|<=|~=|\^)(?:\s*(?:is|:|=))?\s*$/i.test(before)) return null;
       return ph('ip_address');
     },
     needs: /\d\.\d/,
@@ -360,6 +360,6 @@ export const RULES: Rule[] = [
       if (/^\d{4}-\d{2}-\d{2}/.test(m)) return null;
       return ph('phone');
     },
-    needs: /\d{3}/,
+    needs: /\d[\d ().-]{7,}\d/,
   },
 ];

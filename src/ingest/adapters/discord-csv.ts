@@ -90,6 +90,7 @@ function channelOf(file: SourceFile): { conversationId: string; conversationTitl
 
 export const discordCsvAdapter: ExportAdapter = {
   format: 'discord-csv',
+  namesInline: true,
   detect(head) {
     return /^\uFEFF?"?AuthorID"?,"?Author"?,"?Date"?,"?Content"?,"?Attachments"?,"?Reactions"?\s*(\r?\n|$)/.test(
       head,

@@ -128,6 +128,7 @@ function toMessage(m: DiscordMessage, channel: Channel): MessageInput | null {
 
 export const discordAdapter: ExportAdapter = {
   format: 'discord',
+  namesInline: true,
   detect(head) {
     return (
       /^\s*\{/.test(head) &&

@@ -135,6 +135,7 @@ function toMessage(m: TeamsMessage, context: Context): MessageInput | null {
 
 export const teamsAdapter: ExportAdapter = {
   format: 'teams',
+  namesInline: true,
   detect(head) {
     if (!/^\s*[[{]/.test(head)) return false;
     const graphPage = /"@odata\.context"\s*:\s*"[^"]*(chatMessage|\/messages|\/replies)/.test(head);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { bin, cleanEnv, pog } from '../../helpers/cli.js';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -8,35 +9,6 @@ import { RunSummarySchema } from '../../../src/run-summary.js';
 import { isListening } from '../../../workers/dev-server.js';
 import { freePort } from '../../helpers/net.js';
 import { repoRoot, samples, tempDir } from '../../helpers/paths.js';
-
-const bin = join(repoRoot, 'bin/pog.mjs');
-
-/** The environment a user has: no Temporal settings unless a test adds them. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const k of ['TEMPORAL_ADDRESS', 'POG_TASK_QUEUE', 'POG_DB', 'OPENAI_API_KEY', 'OPENAI_BASE_URL'])
-    delete env[k];
-  return { ...env, ...extra };
-}
-
-function pog(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 function json<T>(schema: z.ZodType<T>, stdout: string): T {
   return schema.parse(JSON.parse(stdout));
