@@ -336,8 +336,9 @@ export const RULES: Rule[] = [
   },
   {
     kind: 'ip_address',
+    // Not inside a file name or a longer dotted run: app-4.18.2.1.jar, 1.2.3.4.5.
     pattern: new RegExp(
-      String.raw`(?<![\w.])(?:${IPV4_OCTET}\.){3}${IPV4_OCTET}(?:\/\d{1,2})?(?!\.?\d|\w)`,
+      String.raw`(?<![\w.-])(?:${IPV4_OCTET}\.){3}${IPV4_OCTET}(?:\/\d{1,2})?(?!\.?\d|\w|\.[A-Za-z])`,
       'g',
     ),
     replace: (m, _g, text, at) => {
