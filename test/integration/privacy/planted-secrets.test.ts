@@ -126,7 +126,10 @@ describe('planted secrets', () => {
           `SELECT "${String(column)}"::VARCHAR AS v FROM "${String(table)}"`,
         );
         found.push(
-          ...leaks(`${String(table)}.${String(column)}`, rows.map((r) => String(r.v ?? '')).join('\n')),
+          ...leaks(
+            `${String(table)}.${String(column)}`,
+            rows.map((r) => (typeof r.v === 'string' ? r.v : '')).join('\n'),
+          ),
         );
       }
     });

@@ -16,9 +16,9 @@ function realPrompts(): string[] {
   for (const file of ['arena-hard-v0.1.jsonl', 'arena-hard-v2.0.jsonl'])
     for (const line of readFileSync(join(dir, file), 'utf8').split('\n'))
       if (line.trim()) prompts.push((JSON.parse(line) as { prompt: string }).prompt);
-  const rows = parse(readFileSync(join(dir, 'awesome-chatgpt-prompts.csv')), { columns: true }) as {
-    prompt: string;
-  }[];
+  const rows = parse<{ prompt: string }>(readFileSync(join(dir, 'awesome-chatgpt-prompts.csv')), {
+    columns: true,
+  });
   return [...prompts, ...rows.map((r) => r.prompt)];
 }
 
