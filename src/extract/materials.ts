@@ -177,8 +177,8 @@ export function separateMaterial(text: string): SeparatedPrompt {
   if (tail !== '') {
     const fence = /^```[ \t]*([\w#+.-]*)[^\n]*\n([\s\S]*?)(?:```\s*)?$/.exec(tail.trim());
     const material = fence ? classifyMaterial(fence[2]!, fence[1], true) : classifyMaterial(tail);
-    // "Here is the CI output:\nWhy does X fail?": one short line of prose is the question, not a paste.
-    if (material.kind === 'document' && material.lines <= 1 && material.chars < 200) {
+    // "Here is the CI output:\nWhy does X fail?": one line asking something is the question, not a paste.
+    if (material.kind === 'document' && material.lines <= 1 && /\?\s*$/.test(tail)) {
       const rest = separateMaterial(tail);
       materials.push(...rest.materials);
       instruction = `${instruction}\n${rest.instruction}`;

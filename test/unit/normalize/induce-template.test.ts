@@ -570,3 +570,27 @@ describe('induceTemplate: scale', () => {
     expect(result.coverage).toBe(1);
   });
 });
+
+describe('induceTemplate with placeholders already in the members', () => {
+  it('keeps a placeholder every member shares as a slot of its own, without examples', () => {
+    const r = induceTemplate([
+      'Review this Python code for security issues: {{code}}',
+      'Review this Go code for performance issues: {{code}}',
+      'Review this Rust code for security issues: {{code}}',
+    ]);
+    expect(r.template).toBe('Review this {{language}} code for {{purpose}} issues: {{code}}');
+    expect(r.slots.map((s) => s.name)).toEqual(['language', 'purpose', 'code']);
+    expect(r.slots.find((s) => s.name === 'code')?.examples).toEqual([]);
+    expect(r.coverage).toBe(1);
+  });
+
+  it('never lets a redaction placeholder split into braces, and renames a clashing induced slot', () => {
+    const r = induceTemplate([
+      'Email {{email}} about the outage at {{ip_address}}',
+      'Email {{email}} about the outage at {{ip_address}} today',
+    ]);
+    expect(r.template).not.toMatch(/\{\{[^}]*\{\{|\}\}\}/);
+    expect(r.template.startsWith('Email {{email}} about the outage at ')).toBe(true);
+    expect(new Set(r.slots.map((s) => s.name)).size).toBe(r.slots.length);
+  });
+});
