@@ -24,7 +24,7 @@ async function decisionsFor(name: string, paths: string[]): ReturnType<typeof pi
   rmSync(db, { force: true });
   rmSync(`${db}.wal`, { force: true });
   const decisions = await pipelineDecisions(db, paths);
-  await closeIdleDatabases();
+  closeIdleDatabases();
   rmSync(db, { force: true });
   return decisions;
 }

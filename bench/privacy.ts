@@ -46,10 +46,14 @@ const { raw, stored } = await withDb(db, 'read', async (conn) => {
   const rows = await queryRows(conn, 'SELECT raw_text, text, conversation_title FROM messages');
   return {
     raw: rows.map((r) => String(r.raw_text)).join('\n'),
-    stored: rows.map((r) => `${String(r.text)}\n${String(r.conversation_title ?? '')}`).join('\n'),
+    stored: rows
+      .map(
+        (r) => `${String(r.text)}\n${typeof r.conversation_title === 'string' ? r.conversation_title : ''}`,
+      )
+      .join('\n'),
   };
 });
-await closeIdleDatabases();
+closeIdleDatabases();
 rmSync(db, { force: true });
 
 /** A private key counts by the lines of its body: one surviving line is a leak. */

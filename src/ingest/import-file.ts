@@ -134,11 +134,22 @@ async function collectPeople(refs: readonly InputRef[], options: IngestOptions):
  * placeholders), the author a pseudonymous id, the display name and the raw text only when the
  * policy keeps them.
  */
-function storable(m: MessageRecord, format: string, file: string, ctx: ParseContext): StoredMessage {
+function storable(
+  m: MessageRecord,
+  format: string,
+  file: string,
+  ctx: ParseContext,
+  lastTitle: { raw: string | null; redacted: string | null },
+): StoredMessage {
   const { people, options } = ctx;
   people?.add(m.authorName);
   const text = redactText(m.text, people);
-  const title = m.conversationTitle === null ? null : redactText(m.conversationTitle, people).text;
+  // Consecutive messages share their conversation's title: redacted once, not once per message.
+  if (m.conversationTitle !== lastTitle.raw) {
+    lastTitle.raw = m.conversationTitle;
+    lastTitle.redacted = m.conversationTitle === null ? null : redactText(m.conversationTitle, people).text;
+  }
+  const title = lastTitle.redacted;
   return {
     ...m,
     id: messageId(format, m),
@@ -199,6 +210,7 @@ async function readInto(
   onProgress?: (messages: number) => void,
 ): Promise<string | undefined> {
   let first: string | undefined;
+  const lastTitle = { raw: null as string | null, redacted: null as string | null };
   const problem = async (rawPosition: string, rawReason: string): Promise<void> => {
     // A parser's message can quote the bad input, and the bad input can hold a secret.
     const position = redactText(rawPosition, ctx.people).text;
@@ -226,7 +238,7 @@ async function readInto(
       );
       continue;
     }
-    await sink.add(storable(checked.data, adapter.format, source.name, ctx));
+    await sink.add(storable(checked.data, adapter.format, source.name, ctx, lastTitle));
     if (sink.read % 10_000 === 0) onProgress?.(sink.read);
   }
   return first;

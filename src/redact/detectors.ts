@@ -80,11 +80,16 @@ export interface Rule {
     text: string,
     at: number,
   ) => FindingKind;
-  /** Cheap test that lets the rule be skipped for most messages. */
-  needs?: RegExp;
+  /**
+   * Cheap test that lets the rule be skipped for most messages: plain substring searches where it
+   * can (much faster than a regex alternation), on the text before any rule ran and its lower case.
+   */
+  needs?: (text: string, lower: string) => boolean;
 }
 
 const ph = (kind: FindingKind): string => PLACEHOLDERS[kind];
+
+const AWS_PREFIXES = ['AKIA', 'ASIA', 'AGPA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'ABIA', 'ACCA'];
 
 /** Values that stand for a secret without being one: `${DB_PASSWORD}`, `<token>`, `xxxx`, `changeme`. */
 export function isPlaceholderValue(value: string): boolean {
@@ -169,62 +174,70 @@ export const RULES: Rule[] = [
     // To the END line, or to the end of the message when the paste was cut off.
     pattern:
       /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
-    needs: /PRIVATE KEY/,
+    needs: (t) => t.includes('PRIVATE KEY'),
   },
   {
     kind: 'jwt',
     pattern: /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}/g,
-    needs: /eyJ/,
+    needs: (t) => t.includes('eyJ'),
   },
-  { kind: 'anthropic_key', pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/g, needs: /sk-ant-/ },
+  { kind: 'anthropic_key', pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/g, needs: (t) => t.includes('sk-ant-') },
   {
     kind: 'openai_key',
     pattern: /\bsk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?(?<body>[A-Za-z0-9_-]{20,})/g,
     // sk-learn-contrib-imbalanced is a package name, not a key.
     replace: (_m, g) => (/\d/.test(g.body!) && entropy(g.body!) >= 3.5 ? ph('openai_key') : null),
-    needs: /sk-/,
+    needs: (t) => t.includes('sk-'),
   },
   {
     kind: 'stripe_key',
     pattern: /\b(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9+/]{24,})/g,
-    needs: /_(?:live|test)_|whsec_/,
+    needs: (t) => t.includes('_live_') || t.includes('_test_') || t.includes('whsec_'),
   },
   {
     kind: 'aws_access_key',
     pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b/g,
-    needs: /A[KSGIRNBC][A-Z]A/,
+    needs: (t) => AWS_PREFIXES.some((p) => t.includes(p)),
   },
-  { kind: 'google_api_key', pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, needs: /AIza/ },
+  {
+    kind: 'google_api_key',
+    pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g,
+    needs: (t) => t.includes('AIza'),
+  },
   {
     kind: 'github_token',
     pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g,
-    needs: /gh[pousr]_|github_pat_/,
+    needs: (t) => ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'].some((p) => t.includes(p)),
   },
   {
     kind: 'gitlab_token',
     pattern: /\bgl(?:pat|ptt|dt|rt|cbt|soat|ffct|imt|oas)-[A-Za-z0-9_-]{20,}/g,
-    needs: /\bgl[a-z]{1,4}-/,
+    needs: (t) => t.includes('gl') && /\bgl[a-z]{1,4}-/.test(t),
   },
-  { kind: 'npm_token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, needs: /npm_/ },
+  { kind: 'npm_token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, needs: (t) => t.includes('npm_') },
   {
     kind: 'slack_token',
     pattern:
       /\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-\d-[A-Za-z0-9-]{10,}|https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,}/g,
-    needs: /xox[abposre]-|xapp-|hooks\.slack/,
+    needs: (t) => t.includes('xox') || t.includes('xapp-') || t.includes('hooks.slack'),
   },
   {
     kind: 'other_api_key',
     // SendGrid, Twilio, Hugging Face, Azure storage account keys.
     pattern:
       /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}|\bSK[0-9a-f]{32}\b|\bhf_[A-Za-z0-9]{30,}\b|(?<=AccountKey=)[A-Za-z0-9+/]{40,}={0,2}/g,
-    needs: /SG\.|SK[0-9a-f]|hf_|AccountKey=/,
+    needs: (t) =>
+      t.includes('SG.') ||
+      t.includes('hf_') ||
+      t.includes('AccountKey=') ||
+      (t.includes('SK') && /SK[0-9a-f]{32}/.test(t)),
   },
   {
     kind: 'url_password',
     // The password of `scheme://user:password@host`; greedy to the authority's last `@`.
     pattern: /\b(?<scheme>[a-z][a-z0-9+.-]{1,20}:\/\/)(?<user>[^\s:/@?#]*):(?<value>[^\s/?#]+)@(?=[\w[])/gi,
     replace: (_m, g) => (isPlaceholderValue(g.value!) ? null : `${g.scheme}${g.user}:${ph('url_password')}@`),
-    needs: /:\/\/[^\s]*:[^\s]*@/,
+    needs: (t) => t.includes('://') && t.includes('@'),
   },
   {
     kind: 'bearer_token',
@@ -233,7 +246,7 @@ export const RULES: Rule[] = [
       isPlaceholderValue(g.value!) || entropy(g.value!) < 3
         ? null
         : swapValue(m, g.value!, ph('bearer_token')),
-    needs: /Bearer|Basic|Token/,
+    needs: (t) => t.includes('Bearer') || t.includes('Basic') || t.includes('Token'),
   },
   {
     kind: 'password_assignment',
@@ -252,14 +265,15 @@ export const RULES: Rule[] = [
       const value = passwordValue(g.value!, envStyle);
       return value ? swapValue(m, value, ph('password_assignment')) : null;
     },
-    needs: /pass|pwd/i,
+    needs: (_t, lower) => lower.includes('pass') || lower.includes('pwd'),
   },
   {
     kind: 'aws_secret_key',
     pattern: /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
     replace: (m) => (hasClasses(m, 3) && entropy(m) >= 4.2 ? ph('aws_secret_key') : null),
     // Forty random characters are an AWS secret only where AWS is being talked about.
-    needs: /aws|amazon|\bs3\b|\biam\b|AKIA|ASIA|secret/i,
+    needs: (_t, lower) =>
+      ['aws', 'amazon', 's3', 'iam', 'akia', 'asia', 'secret'].some((w) => lower.includes(w)),
   },
   {
     kind: 'secret_assignment',
@@ -274,8 +288,9 @@ export const RULES: Rule[] = [
     // aws_secret_access_key = … is an AWS secret, whatever its length.
     kindOf: (_m, g, text, at) =>
       /aws/i.test(keyBefore(text, at) + g.kw! + g.rest!) ? 'aws_secret_key' : 'secret_assignment',
-    needs:
-      /(?:secret|token|key|credential|auth)[\w.-]*["']?[ \t]*(?::|=)|(?:secret|token|key|credential|auth)[\w.-]*[ \t]+(?:is|was)[ \t]/i,
+    needs: (t, lower) =>
+      ['secret', 'token', 'key', 'credential', 'auth'].some((w) => lower.includes(w)) &&
+      (t.includes(':') || t.includes('=') || lower.includes(' is ') || lower.includes(' was ')),
   },
   {
     kind: 'email',
@@ -283,7 +298,7 @@ export const RULES: Rule[] = [
       /(?<![\w.%+-])(?<local>[A-Za-z0-9][A-Za-z0-9._%+-]*)@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w-])/g,
     // git@github.com:org/repo is an SSH remote, not somebody's address.
     replace: (m, g, text, at) => (g.local === 'git' && text[at + m.length] === ':' ? null : ph('email')),
-    needs: /@/,
+    needs: (t) => t.includes('@'),
   },
   {
     kind: 'iban',
@@ -298,7 +313,7 @@ export const RULES: Rule[] = [
       }
       return null;
     },
-    needs: /[A-Z]{2}\d{2}/,
+    needs: (t) => /[A-Z]{2}\d{2}/.test(t),
   },
   {
     kind: 'card_number',
@@ -314,7 +329,7 @@ export const RULES: Rule[] = [
         (digits.length === 16 && Number(digits.slice(0, 4)) >= 2221 && Number(digits.slice(0, 4)) <= 2720);
       return issuer && luhnValid(digits) ? ph('card_number') : null;
     },
-    needs: /\d{4}/,
+    needs: (t) => /\d{4}/.test(t),
   },
   {
     kind: 'ip_address',
@@ -332,7 +347,7 @@ export const RULES: Rule[] = [
         ? ph('ip_address')
         : null;
     },
-    needs: /::|:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:/,
+    needs: (t) => t.includes(':') && /::|:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:/.test(t),
   },
   {
     kind: 'ip_address',
@@ -348,7 +363,7 @@ export const RULES: Rule[] = [
       if (/(?:\bv|version|\bver\.?|release|==|>=|<=|~=|\^)(?:\s*(?:is|:|=))?\s*$/i.test(before)) return null;
       return ph('ip_address');
     },
-    needs: /\d\.\d/,
+    needs: (t) => t.includes('.') && /\d\.\d/.test(t),
   },
   {
     kind: 'phone',
@@ -361,6 +376,6 @@ export const RULES: Rule[] = [
       if (/^\d{4}-\d{2}-\d{2}/.test(m)) return null;
       return ph('phone');
     },
-    needs: /\d[\d ().-]{7,}\d/,
+    needs: (t) => /\d[\d ().-]{7,}\d/.test(t),
   },
 ];

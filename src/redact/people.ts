@@ -19,6 +19,10 @@ const AMBIGUOUS = new Set(
 
 const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}._'’-]*[\p{L}\p{M}\p{N}]|[\p{L}\p{N}]/gu;
 const MAX_NAME_WORDS = 4;
+/** What separates words for the quick test (WORD's complement, roughly) and a trailing possessive. */
+const SPLIT = /[^\p{L}\p{M}\p{N}._'’-]+/u;
+const POSSESSIVE = /(?:['’]s)?[._'’-]*$/u;
+const LEADING = /^[._'’-]+/u;
 
 const fold = (s: string): string => s.normalize('NFKC').toLocaleLowerCase('en');
 
@@ -29,6 +33,8 @@ export class PeopleDirectory {
   private readonly singleNames = new Set<string>();
   /** Handles ("priya.raman", "p_raman42"), folded: distinctive enough to match in any case. */
   private readonly handles = new Set<string>();
+  /** Every word that can start a match, lower-cased: a message without one is passed over quickly. */
+  private readonly starts = new Set<string>();
 
   get size(): number {
     return this.fullNames.size + this.singleNames.size + this.handles.size;
@@ -41,7 +47,10 @@ export class PeopleDirectory {
     const words = clean.match(WORD) ?? [];
     if (words.length === 0 || words.length > MAX_NAME_WORDS + 2) return;
     if (words.length >= 2) {
-      if (words.length <= MAX_NAME_WORDS) this.fullNames.add(fold(words.join(' ')));
+      if (words.length <= MAX_NAME_WORDS) {
+        this.fullNames.add(fold(words.join(' ')));
+        this.starts.add(words[0]!.toLowerCase());
+      }
       for (const w of words) this.addSingle(w);
       return;
     }
@@ -51,6 +60,7 @@ export class PeopleDirectory {
   private addSingle(word: string): void {
     if (word.length < 3 || /^\d+$/.test(word)) return;
     const folded = fold(word);
+    this.starts.add(word.toLowerCase());
     if (/[._\d-]/.test(word)) {
       this.handles.add(folded);
       return;
@@ -61,43 +71,73 @@ export class PeopleDirectory {
     this.singleNames.add(word.charAt(0).toLocaleUpperCase('en') + word.slice(1).toLocaleLowerCase('en'));
   }
 
+  /** Words of the text (lower case) that can start a match; empty for most messages. */
+  private candidates(lower: string): string[] {
+    const found = new Set<string>();
+    for (const word of lower.split(SPLIT)) {
+      if (word.length < 3) continue;
+      const bare = word.replace(LEADING, '').replace(POSSESSIVE, '');
+      if (this.starts.has(bare)) found.add(bare);
+    }
+    return [...found];
+  }
+
   /** Replaces every known name in `text` with `placeholder`; returns the text and how many were replaced. */
   redact(text: string, placeholder: string): { text: string; count: number } {
     if (this.size === 0) return { text, count: 0 };
-    const words = [...text.matchAll(WORD)];
+    const lower = text.toLowerCase();
+    const candidates = this.candidates(lower);
+    if (candidates.length === 0) return { text, count: 0 };
+    // Where candidate words start (lower-casing kept every offset, the usual case); else every word.
+    let starts: number[];
+    if (lower.length === text.length) {
+      const at = new Set<number>();
+      for (const c of candidates) {
+        for (let i = lower.indexOf(c); i >= 0; i = lower.indexOf(c, i + 1)) at.add(i);
+      }
+      starts = [...at].sort((a, b) => a - b);
+    } else {
+      starts = [...text.matchAll(WORD)].map((m) => m.index);
+    }
     let out = '';
     let last = 0;
     let count = 0;
-    for (let i = 0; i < words.length; i++) {
-      const w = words[i]!;
+    const word = new RegExp(WORD.source, 'uy');
+    const next = (from: number): { index: number; text: string } | null => {
+      WORD.lastIndex = from;
+      const m = WORD.exec(text);
+      return m ? { index: m.index, text: m[0] } : null;
+    };
+    for (const at of starts) {
+      if (at < last) continue;
+      word.lastIndex = at;
+      const first = word.exec(text);
+      // Not the start of a word ("mariah" inside "jeremiah"): not a mention.
+      if (!first || (at > 0 && /[\p{L}\p{M}\p{N}_]/u.test(text[at - 1]!))) continue;
       let end = -1;
-      let skip = 0;
       // The longest full name starting here, its words separated by spaces only.
-      let key = fold(w[0]);
-      for (let n = 1; n < MAX_NAME_WORDS && i + n < words.length; n++) {
-        const prev = words[i + n - 1]!;
-        const next = words[i + n]!;
-        if (!/^[ \t]+$/.test(text.slice(prev.index + prev[0].length, next.index))) break;
-        key += ' ' + fold(next[0]);
-        if (this.fullNames.has(key)) {
-          end = next.index + next[0].length;
-          skip = n;
-        }
+      let key = fold(first[0]);
+      let prevEnd = at + first[0].length;
+      for (let n = 1; n < MAX_NAME_WORDS; n++) {
+        const w = next(prevEnd);
+        if (!w || !/^[ \t]+$/.test(text.slice(prevEnd, w.index))) break;
+        key += ' ' + fold(w.text);
+        prevEnd = w.index + w.text.length;
+        if (this.fullNames.has(key)) end = prevEnd;
       }
       let suffix = '';
       if (end < 0) {
-        const possessive = /^(.*?)(['’]s)$/u.exec(w[0]);
-        const bare = possessive ? possessive[1]! : w[0];
+        const possessive = /^(.*?)(['’]s)$/u.exec(first[0]);
+        const bare = possessive ? possessive[1]! : first[0];
         if (this.singleNames.has(bare) || this.handles.has(fold(bare))) {
-          end = w.index + w[0].length;
+          end = at + first[0].length;
           suffix = possessive ? possessive[2]! : '';
         }
       }
       if (end < 0) continue;
-      out += text.slice(last, w.index) + placeholder + suffix;
+      out += text.slice(last, at) + placeholder + suffix;
       last = end;
       count++;
-      i += skip;
     }
     return count === 0 ? { text, count } : { text: out + text.slice(last), count };
   }

@@ -18,8 +18,10 @@ export interface Redacted {
 export function redactText(text: string, people?: PeopleDirectory): Redacted {
   const found: Findings = {};
   let out = text;
+  // Replacements only ever remove what a later rule could look for (placeholders are not searched).
+  const lower = text.toLowerCase();
   for (const rule of RULES) {
-    if (rule.needs && !rule.needs.test(out)) continue;
+    if (rule.needs && !rule.needs(text, lower)) continue;
     const source = out;
     out = source.replace(rule.pattern, (...args: unknown[]) => {
       const match = args[0] as string;
