@@ -126,7 +126,7 @@ const body = `## Ingest (\`npm run bench:ingest\`)
 ${new Date().toISOString().slice(0, 10)} on ${machine()}. Each export is imported by \`importFile\`
 (streaming parse, validation, batched DuckDB writes) in its own process into a fresh DuckDB file; peak RSS
 is that process's. "Import" is the whole import stage, database writes included; "parse stage alone" is
-the same reading, splitting, parsing, validation and id hashing without the database. The baseline is
+the same reading, splitting, parsing, validation, id hashing and redaction without the database. The baseline is
 plain \`JSON.parse\` of the same bytes (whole file, each line, or each file of a folder) after reading
 them. Targets: peak RSS under 600 MB on the 1 GB file; throughput at least 0.5× \`JSON.parse\`.
 ${total.toLocaleString('en')} user messages in all.

@@ -33,6 +33,7 @@ export class PeopleDirectory {
   private readonly singleNames = new Set<string>();
   /** Handles ("priya.raman", "p_raman42"), folded: distinctive enough to match in any case. */
   private readonly handles = new Set<string>();
+  private readonly added = new Set<string>();
   /** Every word that can start a match, lower-cased: a message without one is passed over quickly. */
   private readonly starts = new Set<string>();
 
@@ -42,7 +43,9 @@ export class PeopleDirectory {
 
   /** Adds a display name, full name or handle; ignores what cannot identify anyone. */
   add(name: string | null | undefined): void {
-    if (!name) return;
+    // Every message adds its author: the same few names, again and again.
+    if (!name || this.added.has(name)) return;
+    this.added.add(name);
     const clean = name.normalize('NFKC').replace(/^@/, '').trim();
     const words = clean.match(WORD) ?? [];
     if (words.length === 0 || words.length > MAX_NAME_WORDS + 2) return;
