@@ -8,6 +8,14 @@ export interface Migration {
   sql: string;
 }
 
+/** What the duplicate-group and pattern views count over candidates `c` joined to their messages `m`. */
+const PROMPT_COUNTS = `count(*)::INTEGER AS occurrences,
+               count(DISTINCT coalesce(m.author, '?'))::INTEGER AS distinct_authors,
+               count(DISTINCT m.source_format || '/' || coalesce(m.workspace, '') || '/' || m.conversation_id)::INTEGER
+                 AS distinct_conversations,
+               min(m.created_at) AS first_seen,
+               max(m.created_at) AS last_seen`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -140,24 +148,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE VIEW duplicate_groups AS
         SELECT c.dup_group AS id,
                arg_min(coalesce(c.instruction, c.text), c.id) AS instruction,
-               count(*)::INTEGER AS occurrences,
-               count(DISTINCT coalesce(m.author, '?'))::INTEGER AS distinct_authors,
-               count(DISTINCT m.source_format || '/' || coalesce(m.workspace, '') || '/' || m.conversation_id)::INTEGER
-                 AS distinct_conversations,
-               min(m.created_at) AS first_seen,
-               max(m.created_at) AS last_seen
+               ${PROMPT_COUNTS}
         FROM candidates c JOIN messages m ON m.id = c.message_id
         WHERE c.dup_group IS NOT NULL
         GROUP BY c.dup_group;
       CREATE VIEW pattern_stats AS
         SELECT c.pattern_id AS id,
-               count(*)::INTEGER AS occurrences,
                count(DISTINCT c.dup_group)::INTEGER AS distinct_prompts,
-               count(DISTINCT coalesce(m.author, '?'))::INTEGER AS distinct_authors,
-               count(DISTINCT m.source_format || '/' || coalesce(m.workspace, '') || '/' || m.conversation_id)::INTEGER
-                 AS distinct_conversations,
-               min(m.created_at) AS first_seen,
-               max(m.created_at) AS last_seen
+               ${PROMPT_COUNTS}
         FROM candidates c JOIN messages m ON m.id = c.message_id
         WHERE c.pattern_id IS NOT NULL
         GROUP BY c.pattern_id;
