@@ -3,6 +3,7 @@ import { clusterRun, type ClusterSummary } from '../src/cluster/cluster-run.js';
 import type { ClusterOptions } from '../src/cluster/kmeans.js';
 import type { Config } from '../src/config/config.js';
 import { embedRun, type EmbedSummary } from '../src/embed/embed-run.js';
+import { embedderFor } from '../src/embed/embedders.js';
 import { InputError, PogError } from '../src/errors.js';
 import { extractRun, type ExtractSummary } from '../src/extract/extract-run.js';
 import { importFiles, type GroupResult } from '../src/ingest/import-file.js';
@@ -12,7 +13,7 @@ import type { IngestOptions, InputRef } from '../src/ingest/types.js';
 import { LlmOutputRejected, refinePatternWithLlm, type RefineResult } from '../src/normalize/llm.js';
 import { normalizeRun, type NormalizeSummary } from '../src/normalize/normalize-run.js';
 import { queueRun } from '../src/queue/queue-run.js';
-import type { RunSummary } from '../src/run-summary.js';
+import type { DiscoverInput, RunSummary } from '../src/run-summary.js';
 import { finishRun, recordImportErrors, startRun } from '../src/store/runs.js';
 
 /*
@@ -92,8 +93,15 @@ export function createActivities(config: Pick<Config, 'llm'>) {
       return guard(() => extractRun(input.db, input.runId));
     },
 
-    async embedCandidates(input: { db: string; runId: string }): Promise<EmbedSummary> {
-      return guard(() => embedRun(input.db, input.runId));
+    async embedCandidates(input: {
+      db: string;
+      runId: string;
+      embed?: DiscoverInput['embed'];
+    }): Promise<EmbedSummary> {
+      return guard(async () => {
+        const embedder = await embedderFor(input.embed, config.llm);
+        return embedRun(input.db, input.runId, embedder, () => heartbeat());
+      });
     },
 
     async clusterCandidates(input: {

@@ -47,6 +47,8 @@ export interface DiscoverInput {
   cluster: { minPatternSize: number; minSimilarity: number; seed: number };
   /** Options for the importers (a CSV column mapping, what the privacy policy keeps…). */
   ingest?: IngestOptions;
+  /** Which embedder the run uses; absent: TF-IDF. */
+  embed?: { model: 'tfidf' | 'use-lite' | 'openai'; openaiModel: string };
   /** Who reaches reviewers; absent: every pattern (runs started by older clients). */
   queue?: { minAuthors: number };
   /** LLM refinement, when an endpoint is configured; null for the deterministic path only. */

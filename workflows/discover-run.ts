@@ -90,7 +90,7 @@ export async function discoverRun(input: DiscoverInput): Promise<RunSummary> {
   });
 
   const extracted = await acts.extractCandidates({ db, runId });
-  const embedded = await acts.embedCandidates({ db, runId });
+  const embedded = await acts.embedCandidates({ db, runId, ...(input.embed ? { embed: input.embed } : {}) });
   const clustered = await acts.clusterCandidates({
     db,
     runId,

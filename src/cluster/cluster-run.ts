@@ -25,7 +25,16 @@ export async function clusterRun(
 ): Promise<ClusterSummary> {
   const file = await readVectorFile(vectorPath);
   const result = clusterVectors(file.vectors, options);
-  const vocabulary = file.vocabulary ?? [];
+  // Keywords are words: from the vectors themselves when they are TF-IDF, else from the TF-IDF
+  // vectors the embed stage wrote beside them.
+  const lexical = file.vocabulary ? file : await readVectorFile(`${vectorPath}.tfidf`).catch(() => null);
+  const vocabulary = lexical?.vocabulary ?? [];
+  const keywordCentroid = (members: readonly number[], centroid: Float32Array): Float32Array => {
+    if (!lexical || lexical === file) return centroid;
+    const sum = new Float32Array(lexical.dim);
+    for (const i of members) lexical.vectors[i]!.forEach((x, d) => (sum[d]! += x));
+    return sum;
+  };
   await withTransaction(db, async (conn) => {
     if (file.ids.length > 0) {
       await conn.run(
@@ -36,7 +45,7 @@ export async function clusterRun(
     for (const cluster of result.clusters) {
       const memberIds = cluster.members.map((i) => file.ids[i]!);
       const id = stableId('p', ...[...memberIds].sort());
-      const keywords = topTerms(cluster.centroid, vocabulary);
+      const keywords = topTerms(keywordCentroid(cluster.members, cluster.centroid), vocabulary);
       const medoid = await conn.runAndReadAll('SELECT text FROM candidates WHERE id = $1', [memberIds[0]!]);
       const template = String(medoid.getRowObjects()[0]?.text ?? '');
       await conn.run(

@@ -31,6 +31,17 @@ const ClusterConfig = z.object({
   seed: z.number().int().default(42),
 });
 
+const EmbedConfig = z.object({
+  /**
+   * `tfidf` (lexical, fast), `use-lite` (the sentence encoder shipped in the npm package, offline) or
+   * `openai` (any OpenAI-compatible /v1/embeddings at llm.baseURL). TF-IDF stays the default until the
+   * clustering thresholds are tuned for sentence vectors.
+   */
+  model: z.enum(['tfidf', 'use-lite', 'openai']).default('tfidf'),
+  /** The model asked of an OpenAI-compatible endpoint. */
+  openaiModel: z.string().min(1).default('text-embedding-3-small'),
+});
+
 const PrivacyConfig = z.object({
   /** Store each message's text as written, before redaction, beside the redacted text. */
   keepRawText: z.boolean().default(false),
@@ -46,6 +57,7 @@ export const ConfigSchema = z.object({
   llm: LlmConfig.default(LlmConfig.parse({})),
   cluster: ClusterConfig.default(ClusterConfig.parse({})),
   privacy: PrivacyConfig.default(PrivacyConfig.parse({})),
+  embed: EmbedConfig.default(EmbedConfig.parse({})),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -79,6 +91,7 @@ function envOverrides(env: Env): Record<string, unknown> {
       baseURL: str(env.OPENAI_BASE_URL),
       model: str(env.POG_LLM_MODEL),
     },
+    embed: { model: str(env.POG_EMBEDDER), openaiModel: str(env.POG_EMBEDDING_MODEL) },
     privacy: {
       keepRawText: bool(env.POG_KEEP_RAW_TEXT, 'POG_KEEP_RAW_TEXT'),
       keepAuthorNames: bool(env.POG_KEEP_AUTHOR_NAMES, 'POG_KEEP_AUTHOR_NAMES'),

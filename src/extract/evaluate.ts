@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { groupRefs } from '../ingest/group.js';
 import { importFiles } from '../ingest/import-file.js';
 import { expandInputs } from '../ingest/sources.js';
 import { queryRows, withDb } from '../store/db.js';
+export { sha256Hex as sha256 } from '../util/hash.js';
 import { extractRun } from './extract-run.js';
 
 /** Precision and recall of the keep/drop filter against a set labelled by hand. */
@@ -81,8 +81,4 @@ export async function pipelineDecisions(
       { kept: r.kept === true, reason: String(r.reason), format: String(r.format) },
     ]),
   );
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

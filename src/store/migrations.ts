@@ -161,4 +161,18 @@ export const MIGRATIONS: readonly Migration[] = [
         GROUP BY c.pattern_id;
     `,
   },
+  {
+    version: 7,
+    name: 'embedding cache: vectors by text hash and model',
+    sql: `
+      CREATE TABLE embedding_cache (
+        content_hash VARCHAR NOT NULL,
+        model VARCHAR NOT NULL,
+        dim INTEGER NOT NULL,
+        vector BLOB NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (content_hash, model)
+      );
+    `,
+  },
 ];

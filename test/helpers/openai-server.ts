@@ -10,7 +10,21 @@ export type Mode = 'valid' | 'invalid-json' | 'undeclared-slot' | 'dropped-slot'
 
 export interface RecordedRequest {
   mode: string;
-  body: { model: string; messages: { role: string; content: string }[] };
+  path: string;
+  body: {
+    model: string;
+    messages: { role: string; content: string }[];
+    /** /v1/embeddings */
+    input?: string[];
+    encoding_format?: string;
+  };
+}
+
+/** A deterministic 8-d vector for a text (its bytes folded), so that tests can tell texts apart. */
+export function fakeEmbedding(text: string): number[] {
+  const v = new Array<number>(8).fill(0);
+  for (let i = 0; i < text.length; i++) v[i % 8]! += text.charCodeAt(i);
+  return v;
 }
 
 export interface FakeLlm {
@@ -74,7 +88,22 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     void (async () => {
       const mode = (req.url ?? '').split('/')[1] as Mode;
       const body = JSON.parse(await readBody(req)) as RecordedRequest['body'];
-      requests.push({ mode, body });
+      requests.push({ mode, path: req.url ?? '', body });
+      if (req.url?.endsWith('/embeddings')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            object: 'list',
+            model: body.model,
+            // Out of order on purpose: clients must sort by index.
+            data: (body.input ?? [])
+              .map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text) }))
+              .reverse(),
+            usage: { prompt_tokens: 1, total_tokens: 1 },
+          }),
+        );
+        return;
+      }
       const key = `${mode}:${inducedTemplate(body)}`;
       const attempt = (attempts.get(key) ?? 0) + 1;
       attempts.set(key, attempt);

@@ -34,6 +34,7 @@ function workflowInput(
     runId,
     ...(Object.keys(options).length > 0 ? { ingest: options } : {}),
     queue: { minAuthors },
+    embed: config.embed,
     db: config.db,
     paths: paths.map((p) => resolve(p)),
     cluster: config.cluster,

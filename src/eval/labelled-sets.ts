@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+
+/*
+ * Labelled sets for scoring the clustering. A label null is noise: it belongs to no pattern, and a
+ * clustering that leaves it out is right.
+ */
+
+export interface LabelledItem {
+  text: string;
+  label: string | null;
+}
+
+/** mulberry32: a small seeded generator, so that a set is the same on every machine. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ADJECTIVES = (
+  'remote-first,family-owned,fast-growing,mid-sized,non-profit,open-source,early-stage,regional,' +
+  'award-winning,budget-conscious,data-driven,eco-friendly,privacy-focused,customer-facing,' +
+  'cross-functional,legacy,cloud-native,multilingual,seasonal,subscription-based'
+).split(',');
+const NOUNS = (
+  'bakery in Lisbon,fintech startup,hospital network,logistics company,university library,' +
+  'game studio,law firm,coffee roastery,city council,insurance broker,bicycle shop,' +
+  'marketing agency,software consultancy,yoga studio,hotel chain,farm cooperative,' +
+  'e-commerce platform,museum,dental clinic,football club,recruiting team,research lab,' +
+  'travel agency,newsroom,energy utility,car rental service,language school,animal shelter,' +
+  'construction firm,payroll provider'
+).split(',');
+const TOPICS = (
+  'quarterly revenue planning,onboarding new engineers,migrating to Kubernetes,reducing customer churn,' +
+  'writing a grant proposal,preparing for a job interview,learning Spanish verbs,training for a marathon,' +
+  'negotiating a salary raise,designing a loyalty program,cutting cloud costs,planning a product launch,' +
+  'improving sleep habits,writing unit tests,handling angry customers,choosing a database,' +
+  'organising a team offsite,reviewing a lease contract,building a personal budget,teaching kids chess'
+).split(',');
+
+/** A multi-word value no other fill of the same slot uses. */
+function valueFor(rand: () => number, used: Set<string>): string {
+  for (;;) {
+    const r = rand();
+    const value =
+      r < 0.5
+        ? `a ${ADJECTIVES[Math.floor(rand() * ADJECTIVES.length)]} ${NOUNS[Math.floor(rand() * NOUNS.length)]}`
+        : TOPICS[Math.floor(rand() * TOPICS.length)]!;
+    if (!used.has(value)) {
+      used.add(value);
+      return value;
+    }
+  }
+}
+
+const SLOT = /\$\{([^}:]+)(?::[^}]*)?\}/g;
+
+/**
+ * The templated set: each `${Name:default}` template of awesome-chatgpt-prompts.csv filled `fills`
+ * times with different multi-word values (label: the template), mixed with `noise` unrelated real
+ * prompts (Chatbot Arena, label null).
+ */
+export function templatedSet(
+  promptsDir: string,
+  options: { fills?: number; noise?: number; seed?: number } = {},
+): LabelledItem[] {
+  const { fills = 4, noise = 300, seed = 7 } = options;
+  const rand = random(seed);
+  const rows = parse<{ act: string; prompt: string }>(
+    readFileSync(join(promptsDir, 'awesome-chatgpt-prompts.csv')),
+    { columns: true },
+  );
+  const items: LabelledItem[] = [];
+  for (const [i, row] of rows.entries()) {
+    if (!row.prompt.includes('${')) continue;
+    const used = new Map<string, Set<string>>();
+    for (let f = 0; f < fills; f++) {
+      const text = row.prompt.replace(SLOT, (_whole, name: string) => {
+        const key = name.trim();
+        if (!used.has(key)) used.set(key, new Set());
+        return valueFor(rand, used.get(key)!);
+      });
+      items.push({ text, label: `template-${i}` });
+    }
+  }
+  const arena = readFileSync(join(promptsDir, 'arena-hard-v2.0.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { prompt: string }).prompt);
+  for (const text of arena.slice(0, noise)) items.push({ text, label: null });
+  return items;
+}
+
+/** Chatbot Arena prompts with the topic cluster they were labelled with. */
+export function arenaHardSet(promptsDir: string): LabelledItem[] {
+  return readFileSync(join(promptsDir, 'arena-hard-v0.1.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const row = JSON.parse(line) as { prompt: string; cluster: string };
+      return { text: row.prompt, label: row.cluster };
+    });
+}
