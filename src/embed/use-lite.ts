@@ -30,9 +30,10 @@ export const USE_LITE_MAX_CHARS = 2_000;
 
 /**
  * Measured on the 2-core dev box (bench/tmp/use-lite-speed.ts, 2,000 real prompts): throughput is the
- * same from 16 to 256 texts a batch (~16 texts/s; the WASM backend runs on one thread and is bound by
- * matrix products over tokens), while the longest a batch blocks the event loop (~85 ms a 128-token text)
- * and the peak RSS grow with the batch size. 16 blocks for at most ~1.5 s at ~400 MB peak RSS.
+ * same, ~16 texts/s, for any batch size from 16 to 256 (the WASM backend runs on one thread and is bound
+ * by matrix products over tokens), while the time one batch blocks the event loop (~95 ms a text at the
+ * 128-token limit) and the peak RSS (408 MB at 16, 1.3 GB at 256) grow with the batch size. At 16 a batch
+ * blocks for at most ~1.6 s.
  */
 const DEFAULT_BATCH_SIZE = 16;
 
@@ -200,9 +201,9 @@ function normaliseInPlace(v: Float32Array): Float32Array {
  * One L2-normalised 512-d vector per text, in input order.
  *
  * Texts are embedded in batches of similar length (sorted by length, results put back in input order):
- * the model pads every batch to its longest text (up to 128 tokens), and one batch of 15 short prompts and
- * one long one cost 16 times as much as 16 short ones. Between batches the event loop gets a turn, so timers such as a
- * Temporal activity heartbeat run; inference itself is synchronous WASM on one core.
+ * the model pads every batch to its longest text (up to 128 tokens), so 15 short prompts batched with one
+ * long one cost 16 times as much as 16 short ones. Between batches the event loop gets a turn, so timers
+ * such as a Temporal activity heartbeat run; inference itself is synchronous WASM on one core.
  */
 export async function useLiteEmbed(
   texts: readonly string[],
@@ -231,9 +232,11 @@ export async function useLiteEmbed(
   return vectors;
 }
 
-/** The sentence encoder behind the pipeline's Embedder interface (src/embed/embedder.ts). Cacheable: a
+/**
+ * The sentence encoder behind the pipeline's Embedder interface (src/embed/embedder.ts). Cacheable: a
  * text's vector does not depend on what it is batched with (padding is masked; checked bit-for-bit in
- * test/unit/embed/use-lite.test.ts). */
+ * test/unit/embed/use-lite.test.ts).
+ */
 export const useLiteEmbedder: Embedder = {
   id: USE_LITE_MODEL,
   cacheable: true,
