@@ -1,5 +1,5 @@
-import { kmeans } from 'ml-kmeans';
 import { dot, normalize } from '../embed/tfidf.js';
+import { sparse, sphericalKmeans, type SparseVector } from './spherical-kmeans.js';
 
 export interface ClusterOptions {
   /** Groups smaller than this are not patterns; their members stay unclustered. */
@@ -62,16 +62,22 @@ export function silhouette(sim: Float64Array[], labels: readonly number[], k: nu
   return n === 0 ? 0 : total / n;
 }
 
-function similarityMatrix(vectors: readonly Float32Array[]): Float64Array[] {
+function similarityMatrix(vectors: readonly SparseVector[], dim: number): Float64Array[] {
   const n = vectors.length;
   const m = Array.from({ length: n }, () => new Float64Array(n));
+  const row = new Float32Array(dim);
   for (let i = 0; i < n; i++) {
+    const vi = vectors[i]!;
+    vi.index.forEach((d, t) => (row[d] = vi.value[t]!));
     m[i]![i] = 1;
     for (let j = i + 1; j < n; j++) {
-      const s = dot(vectors[i]!, vectors[j]!);
+      const vj = vectors[j]!;
+      let s = 0;
+      for (let t = 0; t < vj.index.length; t++) s += vj.value[t]! * row[vj.index[t]!]!;
       m[i]![j] = s;
       m[j]![i] = s;
     }
+    vi.index.forEach((d) => (row[d] = 0));
   }
   return m;
 }
@@ -88,15 +94,12 @@ export function clusterVectors(vectors: readonly Float32Array[], options: Cluste
   if (live.length < options.minPatternSize || live.length < 3) {
     return { k: 0, silhouette: 0, clusters: [], unclustered: vectors.map((_, i) => i) };
   }
-  const data = live.map((i) => Array.from(vectors[i]!));
-  const sim = similarityMatrix(live.map((i) => vectors[i]!));
+  const dim = vectors[0]?.length ?? 0;
+  const data = live.map((i) => sparse(vectors[i]!));
+  const sim = similarityMatrix(data, dim);
   let best: { k: number; score: number; labels: number[] } | undefined;
   for (const k of candidateKs(live.length, options.maxK ?? 200)) {
-    const { clusters } = kmeans(data, k, {
-      initialization: 'kmeans++',
-      seed: options.seed,
-      maxIterations: 100,
-    });
+    const clusters = sphericalKmeans(data, dim, k, options.seed);
     const score = silhouette(sim, clusters, k);
     if (!best || score > best.score + 1e-9) best = { k, score, labels: clusters };
   }
