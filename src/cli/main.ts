@@ -7,6 +7,7 @@ import { parseCsvColumns } from '../ingest/adapters/csv.js';
 import { PogError, errorMessage } from '../errors.js';
 import { RunSummarySchema } from '../run-summary.js';
 import { discover, formatSummary } from './commands/discover.js';
+import { ClusterEvalDocumentSchema, evalClusters, formatClusterEval } from './commands/eval.js';
 import { formatTable, query } from './commands/query.js';
 import { ErrorDocumentSchema, QueryDocumentSchema, printJson } from './output.js';
 
@@ -17,10 +18,12 @@ Usage:
                                                  import exports (files, folders, .zip) and mine patterns
   pog query "<SQL>" [--db FILE] [--json]         read-only SQL over the database
   pog worker                                     serve a real Temporal cluster (needs TEMPORAL_ADDRESS)
+  pog eval clusters [--prompts DIR] [--json]     score the clustering on labelled prompt sets
 
 Options:
   --db FILE   the DuckDB file (default data/pog.duckdb, or POG_DB)
   --json      print one JSON document on stdout; logs go to stderr
+  --prompts DIR  the labelled prompt sets (default ../shared/corpora/prompts)
   --csv-columns text=message,author=user,time=ts
               read CSV files with this column mapping (text is required; also conversation, id, role)
 
@@ -35,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
       db: { type: 'string' },
       json: { type: 'boolean', default: false },
       'csv-columns': { type: 'string' },
+      prompts: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -65,6 +69,14 @@ async function main(argv: string[]): Promise<number> {
         const rows = await query(config.db, sql);
         if (json) printJson(QueryDocumentSchema, { rows });
         else process.stdout.write(formatTable(rows) + '\n');
+        return 0;
+      }
+      case 'eval': {
+        if (rest[0] !== 'clusters')
+          throw new PogError('USAGE', 'Usage: pog eval clusters [--prompts DIR] [--json]');
+        const doc = await evalClusters(config, values.prompts);
+        if (json) printJson(ClusterEvalDocumentSchema, doc);
+        else process.stdout.write(formatClusterEval(doc) + '\n');
         return 0;
       }
       case 'worker':

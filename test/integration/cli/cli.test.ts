@@ -4,11 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { z } from 'zod';
+import { ClusterEvalDocumentSchema } from '../../../src/cli/commands/eval.js';
 import { ErrorDocumentSchema, QueryDocumentSchema } from '../../../src/cli/output.js';
 import { RunSummarySchema } from '../../../src/run-summary.js';
 import { isListening } from '../../../workers/dev-server.js';
 import { freePort } from '../../helpers/net.js';
-import { repoRoot, samples, tempDir } from '../../helpers/paths.js';
+import { hasShared, repoRoot, samples, sharedCorpora, tempDir } from '../../helpers/paths.js';
 
 function json<T>(schema: z.ZodType<T>, stdout: string): T {
   return schema.parse(JSON.parse(stdout));
@@ -107,5 +108,23 @@ describe('pog --json errors', () => {
     const r = await pog(['query', 'delete from messages', '--db', db, '--json'], env);
     expect(r.code).toBe(1);
     expect(json(ErrorDocumentSchema, r.stdout).error.message).toMatch(/read-only/i);
+  });
+});
+
+describe.skipIf(!hasShared)('pog eval clusters', () => {
+  it('scores the clustering on both labelled sets and prints one checked JSON document', async () => {
+    const r = await pog(
+      ['eval', 'clusters', '--prompts', join(sharedCorpora, 'prompts'), '--json'],
+      cleanEnv(),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const doc = json(ClusterEvalDocumentSchema, r.stdout);
+    expect(doc.embedder).toBe('tfidf');
+    expect(doc.sets.map((s) => s.items)).toEqual([2088, 500]);
+    for (const s of doc.sets) {
+      expect(s.nmi).toBeGreaterThan(0.5);
+      expect(s.ari).toBeGreaterThan(0);
+      expect(s.patterns).toBeGreaterThan(10);
+    }
   });
 });

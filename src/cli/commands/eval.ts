@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import type { Config } from '../../config/config.js';
+import { embedderFor } from '../../embed/embedders.js';
+import { PogError } from '../../errors.js';
+import { evaluateClusters } from '../../eval/clusters.js';
+import { arenaHardSet, templatedSet } from '../../eval/labelled-sets.js';
+
+export const ClusterEvalDocumentSchema = z.object({
+  embedder: z.string(),
+  sets: z.array(
+    z.object({
+      name: z.string(),
+      items: z.number().int(),
+      classes: z.number().int(),
+      patterns: z.number().int(),
+      ari: z.number(),
+      nmi: z.number(),
+      vMeasure: z.number(),
+      homogeneity: z.number(),
+      completeness: z.number(),
+      /** Share of items left out of every pattern. */
+      unclustered: z.number(),
+      embedSeconds: z.number(),
+      clusterSeconds: z.number(),
+    }),
+  ),
+});
+export type ClusterEvalDocument = z.infer<typeof ClusterEvalDocumentSchema>;
+
+/**
+ * `pog eval clusters`: clusters labelled sets as a run does and scores the patterns (ARI, NMI,
+ * V-measure): the templated set made from awesome-chatgpt-prompts' `${Name:default}` templates with
+ * Chatbot Arena prompts as noise, and arena-hard-v0.1 with its topic clusters.
+ */
+export async function evalClusters(
+  config: Config,
+  promptsDir = '../shared/corpora/prompts',
+): Promise<ClusterEvalDocument> {
+  const dir = resolve(promptsDir);
+  if (!existsSync(resolve(dir, 'awesome-chatgpt-prompts.csv'))) {
+    throw new PogError(
+      'USAGE',
+      `No labelled prompt sets in ${dir}: pass --prompts <dir> with awesome-chatgpt-prompts.csv and the arena-hard files`,
+    );
+  }
+  const embedder = await embedderFor(config.embed, config.llm);
+  const embed = (texts: readonly string[]): Promise<Float32Array[]> => embedder.embed(texts);
+  const sets = [
+    { name: 'templated (awesome-chatgpt-prompts templates + Arena noise)', items: templatedSet(dir) },
+    { name: 'arena-hard-v0.1 (topic clusters)', items: arenaHardSet(dir) },
+  ];
+  const out: ClusterEvalDocument['sets'] = [];
+  for (const set of sets) {
+    const { k: _k, ...scores } = await evaluateClusters(set.items, embed, config.cluster);
+    out.push({ name: set.name, ...scores });
+  }
+  return { embedder: embedder.id, sets: out };
+}
+
+export function formatClusterEval(doc: ClusterEvalDocument): string {
+  const lines = [`embedder ${doc.embedder}`];
+  for (const s of doc.sets) {
+    lines.push(
+      `${s.name}: ${s.items} prompts, ${s.classes} labels, ${s.patterns} patterns`,
+      `  ARI ${s.ari.toFixed(3)}  NMI ${s.nmi.toFixed(3)}  V ${s.vMeasure.toFixed(3)}  unclustered ${(100 * s.unclustered).toFixed(1)}%  (${(s.embedSeconds + s.clusterSeconds).toFixed(1)} s)`,
+    );
+  }
+  return lines.join('\n');
+}
