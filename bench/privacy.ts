@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { realPrompts } from '../src/eval/labelled-sets.js';
 import { groupRefs } from '../src/ingest/group.js';
 import { importFiles } from '../src/ingest/import-file.js';
 import { expandInputs } from '../src/ingest/sources.js';
@@ -29,12 +29,11 @@ const manifest = JSON.parse(readFileSync(`${corpus}.manifest.json`, 'utf8')) as 
 };
 const PERSONAL = new Set(['email', 'phone', 'card_number', 'iban', 'ipv4', 'ipv6', 'person_name']);
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(path) : [path];
-  });
-}
+/** Every file under `dir`. */
+const files = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path).isFile());
 
 // --- ours, through the import path --------------------------------------------------------------
 const db = join(root, 'bench/.data/privacy.duckdb');
@@ -99,14 +98,7 @@ const peerBenign = manifest.benign.filter((b) =>
 const shared = resolve(root, '../shared/corpora/prompts');
 let realLine = 'skipped: ../shared is absent';
 try {
-  const prompts: string[] = [];
-  for (const file of ['arena-hard-v0.1.jsonl', 'arena-hard-v2.0.jsonl'])
-    for (const line of readFileSync(join(shared, file), 'utf8').split('\n'))
-      if (line.trim()) prompts.push((JSON.parse(line) as { prompt: string }).prompt);
-  const rows = parse<{ prompt: string }>(readFileSync(join(shared, 'awesome-chatgpt-prompts.csv')), {
-    columns: true,
-  });
-  prompts.push(...rows.map((r) => r.prompt));
+  const prompts = realPrompts(shared);
   const started = performance.now();
   const touched = prompts.filter((p) => Object.keys(redactText(p).found).length > 0).length;
   const seconds = (performance.now() - started) / 1000;

@@ -5,6 +5,9 @@
  * 2,088 × 2,048 vectors, took 22 s for one run at k = 50; the k search runs dozens.)
  */
 
+import { normalize } from '../embed/tfidf.js';
+import { seededRandom } from '../util/random.js';
+
 export interface SparseVector {
   index: Int32Array;
   value: Float32Array;
@@ -32,28 +35,8 @@ export function sparseDot(a: SparseVector, dense: Float32Array): number {
   return s;
 }
 
-/** mulberry32: the seeding's random draws, the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function addInto(sum: Float32Array, v: SparseVector): void {
   for (let i = 0; i < v.index.length; i++) sum[v.index[i]!]! += v.value[i]!;
-}
-
-function normalizeInPlace(c: Float32Array): Float32Array {
-  let s = 0;
-  for (const x of c) s += x * x;
-  const norm = Math.sqrt(s);
-  if (norm > 0) for (let i = 0; i < c.length; i++) c[i]! /= norm;
-  return c;
 }
 
 /**
@@ -69,7 +52,7 @@ export function sphericalKmeans(
   maxIterations = 100,
 ): number[] {
   const n = vectors.length;
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const dense = (v: SparseVector): Float32Array => {
     const d = new Float32Array(dim);
     addInto(d, v);
@@ -119,7 +102,7 @@ export function sphericalKmeans(
     labels.forEach((l, i) => addInto(sums[l]!, vectors[i]!));
     sums.forEach((sum, c) => {
       // An emptied centroid keeps its place rather than collapsing to zero.
-      if (sum.some((x) => x !== 0)) centroids[c] = normalizeInPlace(sum);
+      if (sum.some((x) => x !== 0)) centroids[c] = normalize(sum);
     });
   }
   return labels;

@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import { tfidfEmbed } from './tfidf.js';
+import { normalize, tfidfEmbed } from './tfidf.js';
 
 /*
  * Embedders behind one interface. A `cacheable` embedder gives a text the same vector whatever else
@@ -24,15 +24,6 @@ const OPENAI_BATCH = 256;
 /** Inputs are cut here (~8 k tokens is the per-input limit; 4 characters a token is the usual rule). */
 const OPENAI_MAX_CHARS = 24_000;
 
-function unit(values: readonly number[]): Float32Array {
-  const v = Float32Array.from(values);
-  let norm = 0;
-  for (const x of v) norm += x * x;
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < v.length; i++) v[i]! /= norm;
-  return v;
-}
-
 /** Any OpenAI-compatible `/v1/embeddings` endpoint (OpenAI, Ollama, vLLM…), through the openai SDK. */
 export function openaiEmbedder(client: OpenAI, model: string): Embedder {
   return {
@@ -49,7 +40,7 @@ export function openaiEmbedder(client: OpenAI, model: string): Embedder {
             `the embeddings endpoint returned ${rows.length} vectors for ${batch.length} texts`,
           );
         }
-        for (const row of rows) out.push(unit(row.embedding));
+        for (const row of rows) out.push(normalize(Float32Array.from(row.embedding)));
         onProgress?.(out.length);
       }
       return out;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { seededRandom } from '../util/random.js';
 
 /*
  * Labelled sets for scoring the clustering. A label null is noise: it belongs to no pattern, and a
@@ -10,18 +11,6 @@ import { parse } from 'csv-parse/sync';
 export interface LabelledItem {
   text: string;
   label: string | null;
-}
-
-/** mulberry32: a small seeded generator, so that a set is the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ADJECTIVES = (
@@ -72,7 +61,7 @@ export function templatedSet(
   options: { fills?: number; noise?: number; seed?: number } = {},
 ): LabelledItem[] {
   const { fills = 4, noise = 300, seed = 7 } = options;
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const rows = parse<{ act: string; prompt: string }>(
     readFileSync(join(promptsDir, 'awesome-chatgpt-prompts.csv')),
     { columns: true },
@@ -107,4 +96,16 @@ export function arenaHardSet(promptsDir: string): LabelledItem[] {
       const row = JSON.parse(line) as { prompt: string; cluster: string };
       return { text: row.prompt, label: row.cluster };
     });
+}
+
+/** Every real prompt of the prompt sets: Chatbot Arena (both versions) and awesome-chatgpt-prompts. */
+export function realPrompts(promptsDir: string): string[] {
+  const prompts: string[] = [];
+  for (const file of ['arena-hard-v0.1.jsonl', 'arena-hard-v2.0.jsonl'])
+    for (const line of readFileSync(join(promptsDir, file), 'utf8').split('\n'))
+      if (line.trim()) prompts.push((JSON.parse(line) as { prompt: string }).prompt);
+  const rows = parse<{ prompt: string }>(readFileSync(join(promptsDir, 'awesome-chatgpt-prompts.csv')), {
+    columns: true,
+  });
+  return [...prompts, ...rows.map((r) => r.prompt)];
 }

@@ -96,9 +96,11 @@ export async function importFiles(
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
         const file = describeRef(ref);
-        const reason = redactText(err.message, people).text;
-        const position = err.position === undefined ? undefined : redactText(err.position, people).text;
-        await sink.problem({ file, position, reason }, false);
+        const { reason } = await sink.problem(
+          { file, position: err.position, reason: err.message },
+          false,
+          people,
+        );
         files.push({ file, status: 'failed', reason });
       }
     }
@@ -211,12 +213,9 @@ async function readInto(
 ): Promise<string | undefined> {
   let first: string | undefined;
   const lastTitle = { raw: null as string | null, redacted: null as string | null };
-  const problem = async (rawPosition: string, rawReason: string): Promise<void> => {
-    // A parser's message can quote the bad input, and the bad input can hold a secret.
-    const position = redactText(rawPosition, ctx.people).text;
-    const reason = redactText(rawReason, ctx.people).text;
-    first ??= `${position}: ${reason}`;
-    await sink.problem({ file: source.name, position, reason });
+  const problem = async (position: string, reason: string): Promise<void> => {
+    const recorded = await sink.problem({ file: source.name, position, reason }, true, ctx.people);
+    first ??= `${recorded.position}: ${recorded.reason}`;
   };
   for await (const event of adapter.parse(source, ctx)) {
     if (event.kind === 'problem') {

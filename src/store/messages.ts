@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MessageRecord } from '../ingest/types.js';
+import type { PeopleDirectory } from '../redact/people.js';
 import { redactText } from '../redact/redact.js';
 import { stableId } from '../util/hash.js';
 import { withTransaction } from './db.js';
@@ -155,15 +156,21 @@ export class MessageSink {
     if (this.batch.length >= this.batchSize) await this.startWrite();
   }
 
-  /** Records a problem; `count` false for a whole file's failure, which is not a record of the file. */
-  async problem(problem: ImportProblem, count = true): Promise<void> {
-    this.problems.push({
+  /**
+   * Records a problem, redacted (a parser's message can quote the bad input, and the bad input can
+   * hold a secret), and returns it as recorded, for the run summary. `count` false for a whole file's
+   * failure, which is not a record of the file.
+   */
+  async problem(problem: ImportProblem, count = true, people?: PeopleDirectory): Promise<ImportProblem> {
+    const recorded = {
       file: problem.file,
-      position: problem.position === undefined ? undefined : redactText(problem.position).text,
-      reason: redactText(problem.reason).text,
-    });
+      position: problem.position === undefined ? undefined : redactText(problem.position, people).text,
+      reason: redactText(problem.reason, people).text,
+    };
+    this.problems.push(recorded);
     if (count) this.problemCount++;
     if (this.problems.length >= this.batchSize) await this.startWrite();
+    return recorded;
   }
 
   /** Writes what is collected and waits until everything is written. */

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RunSummarySchema } from '../../../src/run-summary.js';
 import { queryRows, withDb } from '../../../src/store/db.js';
+import { filesUnder } from '../../helpers/adapter-harness.js';
 import { bin, cleanEnv, pog } from '../../helpers/cli.js';
 import { startFakeLlm, type FakeLlm } from '../../helpers/openai-server.js';
 import { fixtures, repoRoot, tempDir } from '../../helpers/paths.js';
@@ -44,14 +45,6 @@ function leaks(where: string, text: string): string[] {
   return needles
     .filter((n) => text.includes(n.value))
     .map((n) => `${where}: ${n.kind} ${JSON.stringify(n.value)}`);
-}
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
 }
 
 let llm: FakeLlm;
@@ -134,8 +127,7 @@ describe('planted secrets', () => {
       }
     });
     // The files themselves (database, WAL, the run's vector files), byte for byte.
-    for (const file of [...filesUnder(join(db, '..'))])
-      found.push(...leaks(file, readFileSync(file, 'latin1')));
+    for (const file of filesUnder(join(db, '..'))) found.push(...leaks(file, readFileSync(file, 'latin1')));
 
     // What Temporal keeps of the run: every payload of the workflow's history.
     const connection = await Connection.connect({ address: inject('temporalAddress') });
