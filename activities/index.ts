@@ -1,6 +1,5 @@
 import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
-import { clusterRun, type ClusterSummary } from '../src/cluster/cluster-run.js';
-import type { ClusterOptions } from '../src/cluster/kmeans.js';
+import { clusterRun, type ClusterRunOptions, type ClusterSummary } from '../src/cluster/cluster-run.js';
 import type { Config } from '../src/config/config.js';
 import { embedRun, type EmbedSummary } from '../src/embed/embed-run.js';
 import { embedderFor } from '../src/embed/embedders.js';
@@ -108,7 +107,7 @@ export function createActivities(config: Pick<Config, 'llm'>) {
       db: string;
       runId: string;
       vectorPath: string;
-      options: ClusterOptions;
+      options: ClusterRunOptions;
     }): Promise<ClusterSummary> {
       return guard(() => clusterRun(input.db, input.runId, input.vectorPath, input.options));
     },

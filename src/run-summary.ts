@@ -19,7 +19,18 @@ export const RunSummarySchema = z.object({
   /** Of those, how many were new to the database. */
   messagesNew: z.number().int().nonnegative(),
   candidates: z.number().int().nonnegative(),
+  /** Patterns the run found or added to. */
   patterns: z.number().int().nonnegative(),
+  /** Of those, patterns no earlier run had found. */
+  newPatterns: z.number().int().nonnegative(),
+  /**
+   * This run's candidates that joined a pattern an earlier run had found (a known prompt used again),
+   * and of those, how many joined one that reviewers promoted into the library.
+   */
+  reused: z.object({
+    candidates: z.number().int().nonnegative(),
+    promoted: z.number().int().nonnegative(),
+  }),
   /** Triage items this run added (patterns seen by an earlier run are not queued twice). */
   queued: z.number().int().nonnegative(),
   /** Patterns of this run kept from reviewers: fewer distinct authors than the policy asks for. */
@@ -44,7 +55,7 @@ export interface DiscoverInput {
   db: string;
   /** Absolute paths of the exports, files or folders or archives. */
   paths: string[];
-  cluster: { minPatternSize: number; minSimilarity: number; seed: number };
+  cluster: { minPatternSize: number; similarity?: number | undefined; seed: number };
   /** Options for the importers (a CSV column mapping, what the privacy policy keeps…). */
   ingest?: IngestOptions;
   /** Which embedder the run uses; absent: TF-IDF. */

@@ -137,6 +137,8 @@ export async function discoverRun(input: DiscoverInput): Promise<RunSummary> {
     messagesNew,
     candidates: extracted.candidates,
     patterns: clustered.patterns,
+    newPatterns: clustered.newPatterns,
+    reused: { candidates: clustered.reused, promoted: clustered.reusedPromoted },
     queued,
     heldBack,
     errors,

@@ -26,8 +26,12 @@ const LlmConfig = z.object({
 const ClusterConfig = z.object({
   /** Patterns smaller than this stay unclustered candidates. */
   minPatternSize: z.number().int().min(2).default(2),
-  /** A member farther than this (cosine similarity to its centroid) is left out of the pattern. */
-  minSimilarity: z.number().min(0).max(1).default(0.35),
+  /**
+   * A prompt joins a pattern when its mean cosine similarity to the pattern's members is at least this.
+   * Absent: the default of the clustering space (0.55 for TF-IDF, 0.7 for a sentence embedder beside
+   * TF-IDF; src/cluster/space.ts says how they were chosen).
+   */
+  similarity: z.number().min(0).max(1).optional(),
   seed: z.number().int().default(42),
 });
 

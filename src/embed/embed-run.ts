@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { runCandidates } from '../extract/extract-run.js';
+import { clusterPool } from '../cluster/pool.js';
+import { denseSet, sparseSet } from '../cluster/vector-set.js';
 import { withDb } from '../store/db.js';
 import { cachedEmbed } from './cache.js';
 import { tfidfEmbedder, type Embedder } from './embedder.js';
@@ -7,7 +8,7 @@ import { tfidfEmbed } from './tfidf.js';
 import { writeVectorFile } from './vector-file.js';
 
 export interface EmbedSummary {
-  /** The vector file the cluster stage reads. */
+  /** The vector file the cluster stage reads; a sentence embedder's has its TF-IDF at `<path>.tfidf`. */
   path: string;
   count: number;
   dim: number;
@@ -19,10 +20,16 @@ export function runArtifactDir(db: string, runId: string): string {
   return join(db.replace(/\.duckdb$/, '') + '.runs', runId);
 }
 
+/** The file a lexical (TF-IDF) companion of a sentence-vector file is written to. */
+export function lexicalPath(path: string): string {
+  return `${path}.tfidf`;
+}
+
 /**
- * Embeds the run's candidates (their instruction text, not what was pasted into them) into a vector
- * file. TF-IDF keeps its vocabulary in the file (the cluster stage names patterns with it); other
- * embedders go through the cache, so a prompt seen by an earlier run is not embedded again.
+ * Embeds what the run clusters (src/cluster/pool.ts: candidates in no pattern, and members standing
+ * for each existing pattern) into vector files. TF-IDF is always computed (it is the lexical half of
+ * the clustering space and cheap); a sentence embedder's vectors go through the cache, so a prompt
+ * seen by an earlier run is not embedded again.
  */
 export async function embedRun(
   db: string,
@@ -30,32 +37,24 @@ export async function embedRun(
   embedder: Embedder = tfidfEmbedder,
   onProgress?: (done: number) => void,
 ): Promise<EmbedSummary & { computed: number }> {
-  const candidates = await withDb(db, 'read', (conn) => runCandidates(conn, runId));
-  const texts = candidates.map((c) => c.text);
+  const pool = await withDb(db, 'read', (conn) => clusterPool(conn));
+  const texts = pool.map((c) => c.text);
+  const ids = pool.map((c) => c.id);
   const path = join(runArtifactDir(db, runId), `embeddings.${embedder.id.replace(/[^\w.-]+/g, '_')}.bin`);
-  const ids = candidates.map((c) => c.id);
-  if (embedder === tfidfEmbedder) {
-    const embedding = tfidfEmbed(texts);
-    await writeVectorFile(path, {
-      model: 'tfidf',
-      dim: embedding.dim,
-      ids,
-      vocabulary: embedding.vocabulary,
-      vectors: embedding.vectors,
-    });
-    return { path, count: ids.length, dim: embedding.dim, model: 'tfidf', computed: ids.length };
-  }
-  const { vectors, computed } = await cachedEmbed(db, embedder, texts, onProgress);
-  // Keywords still come from words: the TF-IDF vocabulary rides along for the cluster stage.
   const lexical = tfidfEmbed(texts);
-  const dim = vectors[0]?.length ?? 0;
-  await writeVectorFile(path, { model: embedder.id, dim, ids, vectors });
-  await writeVectorFile(`${path}.tfidf`, {
+  const lexicalFile = {
     model: 'tfidf',
-    dim: lexical.dim,
     ids,
     vocabulary: lexical.vocabulary,
-    vectors: lexical.vectors,
-  });
+    vectors: sparseSet(lexical.rows, lexical.dim),
+  };
+  if (embedder === tfidfEmbedder) {
+    await writeVectorFile(path, lexicalFile);
+    return { path, count: ids.length, dim: lexical.dim, model: 'tfidf', computed: ids.length };
+  }
+  const { vectors, computed } = await cachedEmbed(db, embedder, texts, onProgress);
+  const dim = vectors[0]?.length ?? 0;
+  await writeVectorFile(path, { model: embedder.id, ids, vectors: denseSet(vectors, dim) });
+  await writeVectorFile(lexicalPath(path), lexicalFile);
   return { path, count: ids.length, dim, model: embedder.id, computed };
 }

@@ -1,4 +1,5 @@
 import type OpenAI from 'openai';
+import { denseRow, sparseSet } from '../cluster/vector-set.js';
 import { normalize, tfidfEmbed } from './tfidf.js';
 
 /*
@@ -13,10 +14,14 @@ export interface Embedder {
   embed(texts: readonly string[], onProgress?: (done: number) => void): Promise<Float32Array[]>;
 }
 
+/** TF-IDF as dense rows, for callers of the interface; runs and evaluations use its sparse rows. */
 export const tfidfEmbedder: Embedder = {
   id: 'tfidf',
   cacheable: false,
-  embed: (texts) => Promise.resolve(tfidfEmbed(texts).vectors),
+  embed: (texts) => {
+    const { dim, rows } = tfidfEmbed(texts);
+    return Promise.resolve(rows.map((_, i) => denseRow(sparseSet(rows, dim), i)));
+  },
 };
 
 /** What one request may hold: OpenAI allows 2,048 inputs and about 300 k tokens a request. */

@@ -67,8 +67,13 @@ export function templatedSet(
     { columns: true },
   );
   const items: LabelledItem[] = [];
+  // The CSV holds a few templates twice under different rows: one template, one label.
+  const firstRow = new Map<string, number>();
   for (const [i, row] of rows.entries()) {
     if (!row.prompt.includes('${')) continue;
+    const key = row.prompt.trim().replace(/\s+/g, ' ');
+    if (!firstRow.has(key)) firstRow.set(key, i);
+    const label = `template-${firstRow.get(key)!}`;
     const used = new Map<string, Set<string>>();
     for (let f = 0; f < fills; f++) {
       const text = row.prompt.replace(SLOT, (_whole, name: string) => {
@@ -76,7 +81,7 @@ export function templatedSet(
         if (!used.has(key)) used.set(key, new Set());
         return valueFor(rand, used.get(key)!);
       });
-      items.push({ text, label: `template-${i}` });
+      items.push({ text, label });
     }
   }
   const arena = readFileSync(join(promptsDir, 'arena-hard-v2.0.jsonl'), 'utf8')

@@ -1,7 +1,7 @@
-import { queryRows, withTransaction } from '../store/db.js';
+import { queryRows, textOrNull, withTransaction } from '../store/db.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { classifyMessage } from './classify.js';
-import { separateMaterial } from './materials.js';
+import { embeddingText, separateMaterial } from './materials.js';
 import { duplicateGroups } from './dedup.js';
 
 export interface ExtractSummary {
@@ -67,14 +67,12 @@ export async function extractRun(db: string, runId: string): Promise<ExtractSumm
 
 /**
  * Recomputes the duplicate groups of all candidates (a new run's prompts may repeat an old run's).
- * Groups are by instruction, so the same request with different pasted code is one prompt.
+ * Groups are by what is embedded (mostly the instruction), so the same request with different pasted
+ * code is one prompt.
  */
 async function regroupDuplicates(conn: DuckDBConnection): Promise<number> {
-  const rows = await queryRows(
-    conn,
-    'SELECT id, coalesce(instruction, text) AS text FROM candidates ORDER BY id',
-  );
-  const groups = duplicateGroups(rows.map((r) => ({ id: String(r.id), text: String(r.text) })));
+  const rows = await queryRows(conn, 'SELECT id, text, instruction FROM candidates ORDER BY id');
+  const groups = duplicateGroups(rows.map(embeddable));
   await conn.run('CREATE OR REPLACE TEMP TABLE stage_groups (id VARCHAR, dup_group VARCHAR)');
   const appender = await conn.createAppender('stage_groups', 'main', 'temp');
   for (const [id, group] of groups) {
@@ -91,17 +89,8 @@ async function regroupDuplicates(conn: DuckDBConnection): Promise<number> {
   return new Set(groups.values()).size;
 }
 
-/** The candidates a run works on (their instruction, pasted material as placeholders), in a canonical order (by id) so that results do not depend on input order. */
-export async function runCandidates(
-  conn: DuckDBConnection,
-  runId: string,
-): Promise<{ id: string; text: string }[]> {
-  const rows = await queryRows(
-    conn,
-    `SELECT c.id, coalesce(c.instruction, c.text) AS text FROM candidates c
-     WHERE EXISTS (SELECT 1 FROM run_messages r WHERE r.message_id = c.message_id AND r.run_id = $1)
-     ORDER BY c.id`,
-    [runId],
-  );
-  return rows.map((r) => ({ id: String(r.id), text: String(r.text) }));
+/** A candidate row (id, text, instruction) as the embedder reads it: see `embeddingText`. */
+export function embeddable(row: Record<string, unknown>): { id: string; text: string } {
+  const instruction = textOrNull(row.instruction);
+  return { id: String(row.id), text: embeddingText(String(row.text), instruction) };
 }

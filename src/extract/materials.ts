@@ -215,3 +215,14 @@ function replaceCodeRuns(text: string, materials: Material[]): string {
 function isTraceOrLog(line: string): boolean {
   return TRACE_LINE.some((r) => r.test(line)) || LOG_LINE.test(line);
 }
+
+/**
+ * What the embedder reads for a candidate: its instruction, so that two requests to review different
+ * code are alike; but when the paste is all there is (a prompt written as one JSON document, a bare
+ * code block with a word or two), the instruction holds nothing to compare, and the whole text is read.
+ */
+export function embeddingText(text: string, instruction: string | null): string {
+  if (instruction === null) return text;
+  const words = instruction.replace(/\{\{\w+\}\}/g, ' ').match(/\p{L}{2,}/gu)?.length ?? 0;
+  return words >= 3 ? instruction : text;
+}

@@ -264,3 +264,9 @@ export async function queryRows(
     return out;
   });
 }
+
+/** A nullable text column's value: null stays null, anything else becomes its string. */
+export function textOrNull(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

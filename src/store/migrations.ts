@@ -175,4 +175,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'patterns: silhouette and examples; candidates: the run that put them in their pattern; reuse view',
+    sql: `
+      ALTER TABLE patterns ADD COLUMN silhouette DOUBLE;
+      ALTER TABLE patterns ADD COLUMN examples VARCHAR[];
+      ALTER TABLE candidates ADD COLUMN pattern_run_id VARCHAR;
+      UPDATE candidates SET pattern_run_id = p.first_run_id FROM patterns p WHERE candidates.pattern_id = p.id;
+      CREATE VIEW pattern_reuse AS
+        SELECT c.pattern_id, c.pattern_run_id AS run_id, count(*) AS joined
+        FROM candidates c JOIN patterns p ON p.id = c.pattern_id
+        WHERE c.pattern_run_id IS DISTINCT FROM p.first_run_id
+        GROUP BY ALL;
+    `,
+  },
 ];

@@ -22,6 +22,11 @@ export const ClusterEvalDocumentSchema = z.object({
       completeness: z.number(),
       /** Share of items left out of every pattern. */
       unclustered: z.number(),
+      /** Items labelled as noise that ended up in a pattern. */
+      noiseInPatterns: z.number().int(),
+      /** The joining threshold used. */
+      similarity: z.number(),
+      silhouette: z.number(),
       embedSeconds: z.number(),
       clusterSeconds: z.number(),
     }),
@@ -46,15 +51,13 @@ export async function evalClusters(
     );
   }
   const embedder = await embedderFor(config.embed, config.llm);
-  const embed = (texts: readonly string[]): Promise<Float32Array[]> => embedder.embed(texts);
   const sets = [
     { name: 'templated (awesome-chatgpt-prompts templates + Arena noise)', items: templatedSet(dir) },
     { name: 'arena-hard-v0.1 (topic clusters)', items: arenaHardSet(dir) },
   ];
   const out: ClusterEvalDocument['sets'] = [];
   for (const set of sets) {
-    const { k: _k, ...scores } = await evaluateClusters(set.items, embed, config.cluster);
-    out.push({ name: set.name, ...scores });
+    out.push({ name: set.name, ...(await evaluateClusters(set.items, embedder, config.cluster)) });
   }
   return { embedder: embedder.id, sets: out };
 }
@@ -64,7 +67,7 @@ export function formatClusterEval(doc: ClusterEvalDocument): string {
   for (const s of doc.sets) {
     lines.push(
       `${s.name}: ${s.items} prompts, ${s.classes} labels, ${s.patterns} patterns`,
-      `  ARI ${s.ari.toFixed(3)}  NMI ${s.nmi.toFixed(3)}  V ${s.vMeasure.toFixed(3)}  unclustered ${(100 * s.unclustered).toFixed(1)}%  (${(s.embedSeconds + s.clusterSeconds).toFixed(1)} s)`,
+      `  ARI ${s.ari.toFixed(3)}  NMI ${s.nmi.toFixed(3)}  V ${s.vMeasure.toFixed(3)}  unclustered ${(100 * s.unclustered).toFixed(1)}% (noise in patterns: ${s.noiseInPatterns})  threshold ${s.similarity}  (${(s.embedSeconds + s.clusterSeconds).toFixed(1)} s)`,
     );
   }
   return lines.join('\n');

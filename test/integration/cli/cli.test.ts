@@ -113,18 +113,20 @@ describe('pog --json errors', () => {
 
 describe.skipIf(!hasShared)('pog eval clusters', () => {
   it('scores the clustering on both labelled sets and prints one checked JSON document', async () => {
-    const r = await pog(
-      ['eval', 'clusters', '--prompts', join(sharedCorpora, 'prompts'), '--json'],
-      cleanEnv(),
-    );
+    const r = await pog(['eval', 'clusters', '--prompts', join(sharedCorpora, 'prompts'), '--json'], {
+      ...cleanEnv(),
+      POG_EMBEDDER: 'tfidf',
+    });
     expect(r.code, r.stderr).toBe(0);
     const doc = json(ClusterEvalDocumentSchema, r.stdout);
     expect(doc.embedder).toBe('tfidf');
     expect(doc.sets.map((s) => s.items)).toEqual([2088, 500]);
-    for (const s of doc.sets) {
-      expect(s.nmi).toBeGreaterThan(0.5);
-      expect(s.ari).toBeGreaterThan(0);
-      expect(s.patterns).toBeGreaterThan(10);
-    }
+    const [templated, arena] = doc.sets;
+    // The templated set's 444 templates are found nearly as labelled, and the 300 unrelated prompts
+    // mixed in stay out of patterns (bench:cluster reports every embedder beside its peers).
+    expect(templated!.ari).toBeGreaterThanOrEqual(0.9);
+    expect(templated!.patterns).toBeGreaterThan(400);
+    expect(templated!.noiseInPatterns).toBeLessThan(30);
+    expect(arena!.nmi).toBeGreaterThan(0.5);
   });
 });

@@ -57,8 +57,9 @@ describe('discoverRun workflow', () => {
     expect(second.messagesNew).toBe(0);
     expect(second.messages).toBe(first.messages);
     expect(await count(db, 'SELECT count(*) AS n FROM messages')).toBe(messages);
-    // The same candidates make the same patterns: nothing new to queue.
-    expect(second.patterns).toBe(first.patterns);
+    // The same candidates are already in their patterns: nothing found, nothing joined, nothing queued.
+    expect(first.newPatterns).toBe(first.patterns);
+    expect(second).toMatchObject({ patterns: 0, newPatterns: 0, reused: { candidates: 0, promoted: 0 } });
     expect(second.queued).toBe(0);
     expect(await count(db, 'SELECT count(*) AS n FROM patterns')).toBe(first.patterns);
   });

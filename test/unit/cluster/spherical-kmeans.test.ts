@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sparse, sparseDot, sphericalKmeans } from '../../../src/cluster/spherical-kmeans.js';
+import { sphericalKmeans } from '../../../src/cluster/spherical-kmeans.js';
+import { denseSet, sparse, sparseDot, sparseSet } from '../../../src/cluster/vector-set.js';
 import { normalize } from '../../../src/embed/tfidf.js';
 
 /** Unit vectors near one of three axes of a 50-d space, in a fixed order. */
@@ -16,11 +17,17 @@ function points(): Float32Array[] {
 
 describe('sphericalKmeans', () => {
   it('finds well-separated groups and is the same for the same seed', () => {
-    const data = points().map(sparse);
-    const labels = sphericalKmeans(data, 50, 3, 42);
+    const data = sparseSet(points().map(sparse), 50);
+    const { labels } = sphericalKmeans(data, 3, 42);
     for (let i = 0; i < 30; i++) expect(labels[i]).toBe(labels[i % 3]);
     expect(new Set(labels).size).toBe(3);
-    expect(sphericalKmeans(data, 50, 3, 42)).toEqual(labels);
+    expect(sphericalKmeans(data, 3, 42).labels).toEqual(labels);
+  });
+
+  it('gives the same labels on dense and sparse rows', () => {
+    expect(sphericalKmeans(denseSet(points()), 3, 7).labels).toEqual(
+      sphericalKmeans(sparseSet(points().map(sparse), 50), 3, 7).labels,
+    );
   });
 
   it('keeps only non-zero entries and takes dot products over them', () => {

@@ -38,7 +38,7 @@ describe('loadConfig', () => {
   it('reports invalid settings with their path', () => {
     expect(() => loadConfig({}, { POG_TEMPORAL_PORT: 'abc' }, tempDir())).toThrow(ConfigError);
     const cwd = tempDir();
-    writeFileSync(join(cwd, 'pog.config.json'), JSON.stringify({ cluster: { minSimilarity: 3 } }));
-    expect(() => loadConfig({}, {}, cwd)).toThrow(/cluster\.minSimilarity/);
+    writeFileSync(join(cwd, 'pog.config.json'), JSON.stringify({ cluster: { similarity: 3 } }));
+    expect(() => loadConfig({}, {}, cwd)).toThrow(/cluster\.similarity/);
   });
 });
