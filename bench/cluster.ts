@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { denseRow, denseSet, type VectorSet } from '../src/cluster/vector-set.js';
+import type { VectorSet } from '../src/cluster/vector-set.js';
 import { ConfigSchema } from '../src/config/config.js';
 import { embedderFor } from '../src/embed/embedders.js';
 import { writeVectorFile } from '../src/embed/vector-file.js';
@@ -61,15 +61,6 @@ const table = (rows: Row[]): string =>
         `| ${r.method} | ${f3(r.ari)} | ${f3(r.nmi)} | ${f3(r.vMeasure)} | ${(100 * r.unclustered).toFixed(1)}% | ${r.patterns} | ${r.seconds.toFixed(1)} |`,
     ),
   ].join('\n');
-
-function densify(set: VectorSet): VectorSet {
-  return set.kind === 'dense'
-    ? set
-    : denseSet(
-        set.rows.map((_, i) => denseRow(set, i)),
-        set.dim,
-      );
-}
 
 /** Runs the peers on the vectors pog clustered; null (with the reason printed) when they cannot run. */
 function peers(name: string, items: readonly LabelledItem[], vectorsPath: string): Row[] | null {
@@ -133,7 +124,8 @@ async function quality(): Promise<string> {
       await writeVectorFile(vectorsPath, {
         model,
         ids: set.items.map((_, i) => String(i)),
-        vectors: densify(space!),
+        // As pog clustered them; the peers' script reads both layouts (sparse goes to KMeans as a sparse matrix).
+        vectors: space!,
       });
       const theirs = peers(`${set.key}.${model}`, set.items, vectorsPath);
       for (const p of theirs ?? []) {

@@ -38,8 +38,9 @@ const ClusterConfig = z.object({
 const EmbedConfig = z.object({
   /**
    * `tfidf` (lexical, fast), `use-lite` (the sentence encoder shipped in the npm package, offline) or
-   * `openai` (any OpenAI-compatible /v1/embeddings at llm.baseURL). TF-IDF stays the default until the
-   * clustering thresholds are tuned for sentence vectors.
+   * `openai` (any OpenAI-compatible /v1/embeddings at llm.baseURL); a sentence embedder's vectors are
+   * clustered beside TF-IDF (src/cluster/space.ts). TF-IDF stays the default until use-lite is measured
+   * within its time budget at 100 k prompts (BENCHMARKS.md, bench:cluster).
    */
   model: z.enum(['tfidf', 'use-lite', 'openai']).default('tfidf'),
   /** The model asked of an OpenAI-compatible endpoint. */
