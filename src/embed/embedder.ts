@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
-import { denseRow, sparseSet } from '../cluster/vector-set.js';
-import { normalize, tfidfEmbed } from './tfidf.js';
+import { denseRow, normalizeInPlace, sparseSet } from '../cluster/vector-set.js';
+import { tfidfEmbed } from './tfidf.js';
 
 /*
  * Embedders behind one interface. A `cacheable` embedder gives a text the same vector whatever else
@@ -45,7 +45,7 @@ export function openaiEmbedder(client: OpenAI, model: string): Embedder {
             `the embeddings endpoint returned ${rows.length} vectors for ${batch.length} texts`,
           );
         }
-        for (const row of rows) out.push(normalize(Float32Array.from(row.embedding)));
+        for (const row of rows) out.push(normalizeInPlace(Float32Array.from(row.embedding)));
         onProgress?.(out.length);
       }
       return out;

@@ -60,14 +60,6 @@ export function tfidfEmbed(texts: readonly string[], options: TfidfOptions = {})
   return { dim: vocabulary.length, vocabulary, rows };
 }
 
-export function normalize(v: Float32Array): Float32Array {
-  let norm = 0;
-  for (const x of v) norm += x * x;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (let i = 0; i < v.length; i++) v[i]! /= norm;
-  return v;
-}
-
 export function dot(a: Float32Array | number[], b: Float32Array | number[]): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;

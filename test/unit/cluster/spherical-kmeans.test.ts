@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sphericalKmeans } from '../../../src/cluster/spherical-kmeans.js';
-import { denseSet, sparse, sparseDot, sparseSet } from '../../../src/cluster/vector-set.js';
-import { normalize } from '../../../src/embed/tfidf.js';
+import { denseSet, normalizeInPlace, sparse, sparseDot, sparseSet } from '../../../src/cluster/vector-set.js';
 
 /** Unit vectors near one of three axes of a 50-d space, in a fixed order. */
 function points(): Float32Array[] {
@@ -10,7 +9,7 @@ function points(): Float32Array[] {
     const v = new Float32Array(50);
     v[(i % 3) * 10] = 1;
     v[(i % 3) * 10 + 1 + (i % 7)] = 0.3;
-    out.push(normalize(v));
+    out.push(normalizeInPlace(v));
   }
   return out;
 }
