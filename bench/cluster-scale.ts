@@ -3,7 +3,7 @@
  * generate the corpus, import and extract it (not timed), then time the run's embed and cluster
  * stages. Prints one JSON line last.
  *
- *   node --import tsx bench/cluster-scale.ts --embedder use-lite --size 100000
+ *   POG_CLUSTER_TIMING=1 node --import tsx bench/cluster-scale.ts --embedder use-lite --size 100000   # stage times on stderr
  */
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';

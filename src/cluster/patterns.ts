@@ -83,6 +83,7 @@ interface Pattern {
   sum: Float32Array;
 }
 
+/** With POG_CLUSTER_TIMING set, each stage's time goes to stderr (for profiling bench/cluster-scale.ts runs). */
 let lastMark = performance.now();
 function mark(stage: string): void {
   if (process.env.POG_CLUSTER_TIMING)
@@ -91,7 +92,7 @@ function mark(stage: string): void {
 }
 
 export function clusterPatterns(input: ClusterInput, options: ClusterOptions): ClusterResult {
-  mark('start');
+  lastMark = performance.now();
   const set = input.vectors;
   const n = set.rows.length;
   const fixedOf = (i: number): number => input.fixed?.[i] ?? -1;

@@ -122,9 +122,13 @@ export function formatSummary(s: RunSummary): string {
     `  files imported   ${s.files}`,
     `  user messages    ${s.messages} (${s.messagesNew} new)`,
     `  candidates       ${s.candidates}`,
-    `  patterns         ${s.patterns}`,
+    `  patterns         ${s.patterns} (${s.newPatterns} new)`,
     `  queued (triage)  ${s.queued}`,
   ];
+  if (s.reused.candidates > 0)
+    lines.push(
+      `  reused           ${s.reused.candidates} prompt(s) joined known patterns (${s.reused.promoted} of them promoted ones)`,
+    );
   if (s.heldBack > 0)
     lines.push(
       `  held back        ${s.heldBack} (fewer distinct authors than privacy.minAuthors; POG_MIN_AUTHORS=1 queues them)`,
