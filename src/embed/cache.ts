@@ -29,10 +29,45 @@ export async function cachedEmbed(
   if (!embedder.cacheable)
     return { vectors: await embedder.embed(texts, onProgress), computed: texts.length };
   const hashes = texts.map((t) => sha256Hex(t));
-  const known = await withDb(db, 'write', async (conn) => {
+  const textOf = new Map(hashes.map((h, i) => [h, texts[i]!]));
+  const unique = [...new Set(hashes)];
+  const known = new Map<string, Float32Array>();
+  let computed = 0;
+  let done = 0;
+  // A slice at a time: each is looked up, embedded where missing and stored in its own transaction, so
+  // DuckDB never holds more than a slice of vectors (100 k of them are 200 MB, past the write memory
+  // limit) and an embedding cut short by a crash or a retry resumes from what is already stored.
+  for (let start = 0; start < unique.length; start += CACHE_SLICE) {
+    const slice = unique.slice(start, start + CACHE_SLICE);
+    const found = await lookup(db, embedder.id, slice);
+    for (const [h, v] of found) known.set(h, v);
+    const missing = slice.filter((h) => !found.has(h));
+    const before = done + found.size;
+    const fresh = await embedder.embed(
+      missing.map((h) => textOf.get(h)!),
+      onProgress && ((n) => onProgress(before + n)),
+    );
+    if (missing.length > 0) await store(db, embedder.id, missing, fresh);
+    missing.forEach((h, i) => known.set(h, fresh[i]!));
+    computed += missing.length;
+    done += slice.length;
+    onProgress?.(done);
+  }
+  return { vectors: hashes.map((h) => known.get(h)!), computed };
+}
+
+/** Distinct texts looked up, embedded and stored at a time. */
+const CACHE_SLICE = 8_192;
+
+async function lookup(
+  db: string,
+  model: string,
+  hashes: readonly string[],
+): Promise<Map<string, Float32Array>> {
+  return withDb(db, 'write', async (conn) => {
     await conn.run('CREATE OR REPLACE TEMP TABLE wanted (content_hash VARCHAR)');
     const appender = await conn.createAppender('wanted', 'main', 'temp');
-    for (const h of new Set(hashes)) {
+    for (const h of hashes) {
       appender.appendVarchar(h);
       appender.endRow();
     }
@@ -40,40 +75,38 @@ export async function cachedEmbed(
     const reader = await conn.runAndReadAll(
       `SELECT c.content_hash, c.vector FROM embedding_cache c JOIN temp.wanted w USING (content_hash)
        WHERE c.model = $1`,
-      [embedder.id],
+      [model],
     );
     await conn.run('DROP TABLE temp.wanted');
     return new Map(
       reader.getRows().map(([hash, blob]) => [String(hash), fromBlob((blob as DuckDBBlobValue).bytes)]),
     );
   });
-  const missing = [...new Set(hashes.filter((h) => !known.has(h)))];
-  const textOf = new Map(hashes.map((h, i) => [h, texts[i]!]));
-  const fresh = await embedder.embed(
-    missing.map((h) => textOf.get(h)!),
-    onProgress,
-  );
-  if (missing.length > 0) {
-    await withTransaction(db, async (conn) => {
-      await conn.run(
-        'CREATE OR REPLACE TEMP TABLE stage_vectors (content_hash VARCHAR, dim INTEGER, vector BLOB)',
-      );
-      const appender = await conn.createAppender('stage_vectors', 'main', 'temp');
-      missing.forEach((h, i) => {
-        appender.appendVarchar(h);
-        appender.appendInteger(fresh[i]!.length);
-        appender.appendBlob(toBlob(fresh[i]!));
-        appender.endRow();
-      });
-      appender.closeSync();
-      await conn.run(
-        `INSERT INTO embedding_cache SELECT content_hash, $1, dim, vector, now() FROM stage_vectors
-         ON CONFLICT DO NOTHING`,
-        [embedder.id],
-      );
-      await conn.run('DROP TABLE temp.stage_vectors');
+}
+
+async function store(
+  db: string,
+  model: string,
+  hashes: readonly string[],
+  vectors: readonly Float32Array[],
+): Promise<void> {
+  await withTransaction(db, async (conn) => {
+    await conn.run(
+      'CREATE OR REPLACE TEMP TABLE stage_vectors (content_hash VARCHAR, dim INTEGER, vector BLOB)',
+    );
+    const appender = await conn.createAppender('stage_vectors', 'main', 'temp');
+    hashes.forEach((h, i) => {
+      appender.appendVarchar(h);
+      appender.appendInteger(vectors[i]!.length);
+      appender.appendBlob(toBlob(vectors[i]!));
+      appender.endRow();
     });
-    missing.forEach((h, i) => known.set(h, fresh[i]!));
-  }
-  return { vectors: hashes.map((h) => known.get(h)!), computed: missing.length };
+    appender.closeSync();
+    await conn.run(
+      `INSERT INTO embedding_cache SELECT content_hash, $1, dim, vector, now() FROM stage_vectors
+       ON CONFLICT DO NOTHING`,
+      [model],
+    );
+    await conn.run('DROP TABLE temp.stage_vectors');
+  });
 }
