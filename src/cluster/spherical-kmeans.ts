@@ -67,7 +67,7 @@ export function sphericalKmeans(set: VectorSet, k: number, seed: number, maxIter
   return { labels, centroids };
 }
 
-export function nearestCentroid(set: VectorSet, i: number, centroids: readonly Float32Array[]): number {
+function nearestCentroid(set: VectorSet, i: number, centroids: readonly Float32Array[]): number {
   let best = 0;
   let bestSim = -Infinity;
   for (let c = 0; c < centroids.length; c++) {

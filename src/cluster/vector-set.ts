@@ -121,9 +121,3 @@ export function normalizeInPlace(v: Float32Array): Float32Array {
   if (norm > 0) for (let i = 0; i < v.length; i++) v[i]! /= norm;
   return v;
 }
-
-export function norm(v: Float32Array): number {
-  let s = 0;
-  for (const x of v) s += x * x;
-  return Math.sqrt(s);
-}
