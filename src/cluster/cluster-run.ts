@@ -100,7 +100,13 @@ export async function clusterRun(
   });
 
   const result = clusterPatterns(
-    { vectors: space.vectors, representative, fixed, words: rows.map((r) => skeletonWords(r.text)) },
+    {
+      vectors: space.vectors,
+      lexical: space.lexical,
+      representative,
+      fixed,
+      words: rows.map((r) => skeletonWords(r.text)),
+    },
     { minPatternSize: options.minPatternSize, similarity, seed: options.seed },
   );
 

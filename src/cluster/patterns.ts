@@ -1,6 +1,7 @@
 import { averageLinkage } from './average-linkage.js';
 import { findNeighbors, type Neighbors } from './neighbors.js';
 import { SKELETON_FLOOR, SKELETON_SHARE, skeletonShare } from './skeleton.js';
+import { lexicalBound } from './space.js';
 import {
   denseSet,
   dotRow,
@@ -45,6 +46,11 @@ export interface ClusterOptions {
 
 export interface ClusterInput {
   vectors: VectorSet;
+  /**
+   * For the hybrid space (src/cluster/space.ts): its TF-IDF half, row for row. Pairs are then searched
+   * in it at `lexicalBound(similarity)` and scored in `vectors`.
+   */
+  lexical?: VectorSet | null;
   /** Per item, the item whose vector stands for it (its duplicate group's first item); default itself. */
   representative?: ArrayLike<number>;
   /** Per item, the existing pattern (a small integer) it already belongs to, or -1. */
@@ -123,9 +129,15 @@ export function clusterPatterns(input: ClusterInput, options: ClusterOptions): C
   // 2–3. Neighbours above the threshold (above the skeleton floor, when joining by skeleton too),
   // then average linkage.
   const skeletons = input.words ? nodes.map((i) => input.words![i]!) : null;
+  const searchAt = skeletons ? Math.min(threshold, SKELETON_FLOOR) : threshold;
   const neighbors = findNeighbors(rows, {
-    threshold: skeletons ? Math.min(threshold, SKELETON_FLOOR) : threshold,
+    threshold: searchAt,
     seed: options.seed,
+    // Skeleton joins need pairs down to the floor, for which the bound says nothing (2 × 0.15 − 1 < 0):
+    // they are searched at the floor in TF-IDF too, as prompts that share a long run of words do reach it.
+    prefilter: input.lexical
+      ? { vectors: subset(input.lexical, nodes), threshold: Math.min(lexicalBound(threshold), searchAt) }
+      : undefined,
   });
   mark('neighbors');
   const groups = averageLinkage(rows, neighbors, { threshold, weights, fixed });

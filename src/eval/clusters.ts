@@ -52,7 +52,7 @@ export async function evaluateClusters(
   const groups = duplicateGroups(texts.map((text, i) => ({ id: ids[i]!, text })));
   const representative = ids.map((id) => Number(groups.get(id) ?? id));
   const result = clusterPatterns(
-    { vectors: space.vectors, representative, words: texts.map(skeletonWords) },
+    { vectors: space.vectors, lexical: space.lexical, representative, words: texts.map(skeletonWords) },
     { minPatternSize: options.minPatternSize, similarity, seed: options.seed },
   );
   const clustered = performance.now();

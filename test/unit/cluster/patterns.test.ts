@@ -3,6 +3,7 @@ import { averageLinkage } from '../../../src/cluster/average-linkage.js';
 import { findNeighbors } from '../../../src/cluster/neighbors.js';
 import { clusterPatterns } from '../../../src/cluster/patterns.js';
 import { lcsLength, skeletonShare, skeletonWords } from '../../../src/cluster/skeleton.js';
+import { clusteringSpace, lexicalBound } from '../../../src/cluster/space.js';
 import { denseSet, dotRows, sparseSet, type VectorSet } from '../../../src/cluster/vector-set.js';
 import { tfidfEmbed } from '../../../src/embed/tfidf.js';
 import { seededRandom } from '../../../src/util/random.js';
@@ -186,6 +187,49 @@ describe('findNeighbors', () => {
     approximate.index.forEach((list, i) =>
       list.forEach((j) => expect(dotRows(set, i, j)).toBeGreaterThanOrEqual(0.6 - 1e-6)),
     );
+  });
+
+  it('in the hybrid space, finds through the TF-IDF half exactly the pairs a search of the whole finds', () => {
+    // Sentence and lexical vectors that agree on the groups only loosely, so that many pairs are close
+    // in one half and not in the other.
+    const rand = seededRandom(11);
+    const gauss = (): number => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+    const near = (centres: Float32Array[], i: number, noise: number): Float32Array => {
+      const v = centres[i % centres.length]!.map((x) => x + noise * gauss());
+      const n = Math.hypot(...v);
+      return v.map((x) => x / n);
+    };
+    const centres = (k: number, dim: number): Float32Array[] =>
+      Array.from({ length: k }, () => Float32Array.from({ length: dim }, gauss));
+    const sentenceCentres = centres(30, 48);
+    const lexicalCentres = centres(40, 24);
+    const n = 900;
+    const sentences = denseSet(
+      Array.from({ length: n }, (_, i) => near(sentenceCentres, i, 0.05 + 0.3 * rand())),
+      48,
+    );
+    const lexicalRows = Array.from({ length: n }, (_, i) => {
+      const v = near(lexicalCentres, i, 0.05 + 0.5 * rand());
+      return { index: Int32Array.from(v, (_, d) => d), value: v };
+    });
+    const space = clusteringSpace(sentences, sparseSet(lexicalRows, 24));
+    const threshold = 0.7;
+    const all = findNeighbors(space.vectors, { threshold, maxNeighbors: Infinity });
+    const viaLexical = findNeighbors(space.vectors, {
+      threshold,
+      maxNeighbors: Infinity,
+      prefilter: { vectors: space.lexical!, threshold: lexicalBound(threshold) },
+    });
+    let pairs = 0;
+    all.index.forEach((list, i) => {
+      pairs += list.length;
+      expect([...viaLexical.index[i]!]).toEqual([...list]);
+    });
+    expect(pairs).toBeGreaterThan(5_000);
+    // The bound is tight enough to matter: TF-IDF alone at the joining threshold would miss pairs.
+    const lexicalOnly = findNeighbors(space.lexical!, { threshold, maxNeighbors: Infinity });
+    const missed = all.index.some((list, i) => list.some((j) => !lexicalOnly.index[i]!.includes(j)));
+    expect(missed).toBe(true);
   });
 });
 

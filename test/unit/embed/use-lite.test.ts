@@ -39,7 +39,7 @@ describe('useLiteEmbed (Universal Sentence Encoder lite, offline)', () => {
     const progress: number[] = [];
     const vectors = await useLiteEmbed(texts, { batchSize: 2, onProgress: (done) => progress.push(done) });
 
-    expect(USE_LITE_MODEL).toBe('use-lite');
+    expect(USE_LITE_MODEL).toBe('use-lite-32');
     expect(vectors).toHaveLength(texts.length);
     for (const v of vectors) {
       expect(v).toBeInstanceOf(Float32Array);
@@ -91,6 +91,16 @@ describe('useLiteEmbed (Universal Sentence Encoder lite, offline)', () => {
       expect(progress).toEqual([...progress].sort((a, b) => a - b));
       expect(progress.at(-1)).toBe(mixed.length);
     }
+  });
+
+  it('embeds only the first 32 tokens: texts that differ after them get the same vector', async () => {
+    const head = Array.from({ length: 40 }, (_, i) => `word${i % 9}`).join(' ');
+    const [a, b, c] = await useLiteEmbed(
+      [`${head} about recursion in Python`, `${head} about sourdough bread`, `Short: ${head}`],
+      { threads: 1 },
+    );
+    expect(bytes([b!])).toEqual(bytes([a!]));
+    expect(dot(a!, c!)).toBeLessThan(0.9999);
   });
 
   it('returns an empty array for no texts and rejects a bad batch size or thread count', async () => {
