@@ -9,7 +9,13 @@ import { importFiles, type GroupResult } from '../src/ingest/import-file.js';
 import { groupRefs } from '../src/ingest/group.js';
 import { expandInputs } from '../src/ingest/sources.js';
 import type { IngestOptions, InputRef } from '../src/ingest/types.js';
-import { LlmOutputRejected, refinePatternWithLlm, type RefineResult } from '../src/normalize/llm.js';
+import {
+  LlmOutputRejected,
+  refinePatternWithLlm,
+  runLlmUsage,
+  type LlmUsage,
+  type RefineResult,
+} from '../src/normalize/llm.js';
 import { normalizeRun, type NormalizeSummary } from '../src/normalize/normalize-run.js';
 import { queueRun } from '../src/queue/queue-run.js';
 import type { DiscoverInput, RunSummary } from '../src/run-summary.js';
@@ -116,9 +122,13 @@ export function createActivities(config: Pick<Config, 'llm'>) {
       return guard(() => normalizeRun(input.db, input.runId));
     },
 
-    async refinePattern(input: { db: string; patternId: string }): Promise<RefineResult> {
+    async refinePattern(input: { db: string; runId: string; patternId: string }): Promise<RefineResult> {
       Context.current().log.info('refining pattern with LLM', { patternId: input.patternId });
-      return guard(() => refinePatternWithLlm(input.db, input.patternId, config.llm));
+      return guard(() => refinePatternWithLlm(input.db, input.runId, input.patternId, config.llm));
+    },
+
+    async llmUsage(input: { db: string; runId: string }): Promise<LlmUsage> {
+      return guard(() => runLlmUsage(input.db, input.runId));
     },
 
     async queueForTriage(input: {

@@ -44,6 +44,10 @@ export const RunSummarySchema = z.object({
     fallbacks: z.number().int().nonnegative(),
     promptTokens: z.number().int().nonnegative(),
     completionTokens: z.number().int().nonnegative(),
+    /** Patterns whose answer came from the cache (no request, no tokens). */
+    cached: z.number().int().nonnegative(),
+    /** US dollars spent on accepted answers (rejected ones are in `llm_calls`); null when the price is unknown. */
+    costUsd: z.number().nonnegative().nullable(),
   }),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
@@ -63,5 +67,5 @@ export interface DiscoverInput {
   /** Who reaches reviewers; absent: every pattern (runs started by older clients). */
   queue?: { minAuthors: number };
   /** LLM refinement, when an endpoint is configured; null for the deterministic path only. */
-  llm: { model: string; maxAttempts: number } | null;
+  llm: { model: string; maxAttempts: number; concurrency?: number } | null;
 }

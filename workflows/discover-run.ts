@@ -105,15 +105,15 @@ export async function discoverRun(input: DiscoverInput): Promise<RunSummary> {
     fallbacks: 0,
     promptTokens: 0,
     completionTokens: 0,
+    cached: 0,
+    costUsd: null,
   };
   if (input.llm !== null) {
     const llm = llmActivities(input.llm.maxAttempts);
-    await pool(normalized.patternIds, 4, async (patternId) => {
+    await pool(normalized.patternIds, input.llm.concurrency ?? 4, async (patternId) => {
       try {
-        const r = await llm.refinePattern({ db, patternId });
+        await llm.refinePattern({ db, runId, patternId });
         llmSummary.refined++;
-        llmSummary.promptTokens += r.promptTokens;
-        llmSummary.completionTokens += r.completionTokens;
       } catch (err) {
         // The deterministic template is already stored: a failed or rejected refinement loses nothing.
         llmSummary.fallbacks++;
@@ -123,6 +123,11 @@ export async function discoverRun(input: DiscoverInput): Promise<RunSummary> {
         });
       }
     });
+  }
+
+  if (input.llm !== null) {
+    // Tokens and cost of every call, rejected answers and failed attempts included.
+    Object.assign(llmSummary, await acts.llmUsage({ db, runId }));
   }
 
   const { queued, heldBack } = await acts.queueForTriage({

@@ -21,6 +21,15 @@ const LlmConfig = z.object({
   timeoutMs: z.number().int().positive().default(60_000),
   /** Attempts per pattern (429, 5xx, timeouts) before the deterministic template stands. */
   maxAttempts: z.number().int().min(1).max(10).default(4),
+  /** Patterns refined at once: an endpoint's rate limit is the usual bound. */
+  concurrency: z.number().int().min(1).max(64).default(4),
+  /**
+   * US dollars per million prompt and completion tokens, for the cost recorded per call and run.
+   * Absent: the list price of a known OpenAI model (src/normalize/llm-cost.ts), else no cost.
+   */
+  pricing: z
+    .object({ promptPerMillion: z.number().nonnegative(), completionPerMillion: z.number().nonnegative() })
+    .optional(),
 });
 
 const ClusterConfig = z.object({
@@ -96,6 +105,7 @@ function envOverrides(env: Env): Record<string, unknown> {
       apiKey: str(env.OPENAI_API_KEY),
       baseURL: str(env.OPENAI_BASE_URL),
       model: str(env.POG_LLM_MODEL),
+      concurrency: int(env.POG_LLM_CONCURRENCY, 'POG_LLM_CONCURRENCY'),
     },
     embed: { model: str(env.POG_EMBEDDER), openaiModel: str(env.POG_EMBEDDING_MODEL) },
     privacy: {

@@ -190,4 +190,40 @@ export const MIGRATIONS: readonly Migration[] = [
         GROUP BY ALL;
     `,
   },
+  {
+    version: 9,
+    name: 'patterns: the canonical template (slug, title, intent, phase, tags, version); LLM cache and calls',
+    sql: `
+      ALTER TABLE patterns ADD COLUMN induced_template VARCHAR;
+      ALTER TABLE patterns ADD COLUMN slug VARCHAR;
+      ALTER TABLE patterns ADD COLUMN title VARCHAR;
+      ALTER TABLE patterns ADD COLUMN intent VARCHAR;
+      ALTER TABLE patterns ADD COLUMN phase VARCHAR;
+      ALTER TABLE patterns ADD COLUMN tags VARCHAR[];
+      ALTER TABLE patterns ADD COLUMN version INTEGER;
+      ALTER TABLE patterns ADD COLUMN canonical JSON;
+      CREATE TABLE llm_cache (
+        key VARCHAR PRIMARY KEY,
+        model VARCHAR NOT NULL,
+        prompt_version VARCHAR NOT NULL,
+        answer VARCHAR NOT NULL,
+        prompt_tokens INTEGER NOT NULL,
+        completion_tokens INTEGER NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE TABLE llm_calls (
+        run_id VARCHAR NOT NULL,
+        pattern_id VARCHAR NOT NULL,
+        model VARCHAR NOT NULL,
+        prompt_version VARCHAR NOT NULL,
+        cached BOOLEAN NOT NULL,
+        outcome VARCHAR NOT NULL,
+        reason VARCHAR,
+        prompt_tokens INTEGER NOT NULL,
+        completion_tokens INTEGER NOT NULL,
+        cost_usd DOUBLE,
+        created_at TIMESTAMPTZ NOT NULL
+      );
+    `,
+  },
 ];

@@ -15,3 +15,12 @@ declare module 'natural/lib/natural/tfidf/index.js' {
   const tfidf: { TfIdf: typeof TfIdf };
   export default tfidf;
 }
+declare module 'natural/lib/natural/classifiers/bayes_classifier.js' {
+  class BayesClassifier {
+    addDocument(document: string | string[], label: string): void;
+    train(): void;
+    classify(document: string | string[]): string;
+    getClassifications(document: string | string[]): { label: string; value: number }[];
+  }
+  export default BayesClassifier;
+}

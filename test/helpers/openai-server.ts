@@ -51,6 +51,9 @@ function answer(
     title: `LLM: ${template.slice(0, 40)}`,
     template,
     variables: slots.map((name) => ({ name, description: `the ${name.replace(/_/g, ' ')}` })),
+    intent: 'What the model says the prompt asks.',
+    phase: 'testing',
+    tags: ['llm-tag'],
   };
   switch (mode) {
     case 'valid':

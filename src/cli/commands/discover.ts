@@ -38,7 +38,9 @@ function workflowInput(
     db: config.db,
     paths: paths.map((p) => resolve(p)),
     cluster: config.cluster,
-    llm: llmEnabled(config) ? { model: config.llm.model, maxAttempts: config.llm.maxAttempts } : null,
+    llm: llmEnabled(config)
+      ? { model: config.llm.model, maxAttempts: config.llm.maxAttempts, concurrency: config.llm.concurrency }
+      : null,
   };
 }
 
@@ -134,7 +136,11 @@ export function formatSummary(s: RunSummary): string {
       `  held back        ${s.heldBack} (fewer distinct authors than privacy.minAuthors; POG_MIN_AUTHORS=1 queues them)`,
     );
   if (s.llm.model)
-    lines.push(`  LLM (${s.llm.model})  ${s.llm.refined} refined, ${s.llm.fallbacks} kept deterministic`);
+    lines.push(
+      `  LLM (${s.llm.model})  ${s.llm.refined} refined (${s.llm.cached} from cache), ${s.llm.fallbacks} kept deterministic; ` +
+        `${s.llm.promptTokens + s.llm.completionTokens} tokens` +
+        (s.llm.costUsd === null ? '' : `, $${s.llm.costUsd.toFixed(4)}`),
+    );
   if (s.skipped.length > 0)
     lines.push(`  skipped          ${s.skipped.length} file(s) that are not chat exports`);
   if (s.errors.length > 0) {
