@@ -60,13 +60,32 @@ export function templatedSet(
   promptsDir: string,
   options: { fills?: number; noise?: number; seed?: number } = {},
 ): LabelledItem[] {
+  return templatedSetWithSlots(promptsDir, options).map(({ text, label }) => ({ text, label }));
+}
+
+/** Where a filled value sits in an item's text: [start, end) in UTF-16 code units. */
+export interface SlotSpan {
+  start: number;
+  end: number;
+}
+
+export interface SlottedItem extends LabelledItem {
+  /** The filled values in text order, one per `${…}` of the template (none for noise). */
+  slots: SlotSpan[];
+}
+
+/** `templatedSet` with the span of every filled value: the same generator, so the same texts. */
+export function templatedSetWithSlots(
+  promptsDir: string,
+  options: { fills?: number; noise?: number; seed?: number } = {},
+): SlottedItem[] {
   const { fills = 4, noise = 300, seed = 7 } = options;
   const rand = seededRandom(seed);
   const rows = parse<{ act: string; prompt: string }>(
     readFileSync(join(promptsDir, 'awesome-chatgpt-prompts.csv')),
     { columns: true },
   );
-  const items: LabelledItem[] = [];
+  const items: SlottedItem[] = [];
   // The CSV holds a few templates twice under different rows: one template, one label.
   const firstRow = new Map<string, number>();
   for (const [i, row] of rows.entries()) {
@@ -76,19 +95,26 @@ export function templatedSet(
     const label = `template-${firstRow.get(key)!}`;
     const used = new Map<string, Set<string>>();
     for (let f = 0; f < fills; f++) {
-      const text = row.prompt.replace(SLOT, (_whole, name: string) => {
+      const slots: SlotSpan[] = [];
+      // `offset` points into the template; `shift` is how much longer the text is so far.
+      let shift = 0;
+      const text = row.prompt.replace(SLOT, (whole: string, name: string, offset: number) => {
         const key = name.trim();
         if (!used.has(key)) used.set(key, new Set());
-        return valueFor(rand, used.get(key)!);
+        const value = valueFor(rand, used.get(key)!);
+        slots.push({ start: offset + shift, end: offset + shift + value.length });
+        shift += value.length - whole.length;
+        return value;
       });
-      items.push({ text, label });
+      items.push({ text, label, slots });
     }
   }
+  if (noise === 0) return items;
   const arena = readFileSync(join(promptsDir, 'arena-hard-v2.0.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => (JSON.parse(line) as { prompt: string }).prompt);
-  for (const text of arena.slice(0, noise)) items.push({ text, label: null });
+  for (const text of arena.slice(0, noise)) items.push({ text, label: null, slots: [] });
   return items;
 }
 

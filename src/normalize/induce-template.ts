@@ -8,11 +8,15 @@
  *    not a token: it never decides alignment, and literal text is later cut from the reference verbatim.
  *    When every member introduces pasted material ("…for this diff:" followed by more lines, the rule
  *    `instructionText` uses), everything after that line is one opaque token too, whatever it holds.
+ *    Markup glued to a word (`</p>`, `key="`, a `\n` escape, `'s`) is cut off it.
  * 3. Pick the reference: the medoid by token-set overlap (Dice), ties to the lexicographically first.
+ *    When the opaque blocks are one document in every member, differing only in short stretches (a
+ *    JSON spec or a list of rules with values filled in), they are tokenised like the rest instead.
  * 4. Set outliers aside: a member that shares less than half of the reference's majority-supported
  *    tokens would otherwise erase the template for everyone else.
  * 5. Progressive LCS: intersect the reference's tokens with each inlier in turn. What survives is a
- *    common subsequence of all inliers: the literal skeleton.
+ *    common subsequence of all inliers: the literal skeleton. Long prompts are first anchored on the
+ *    tokens each side holds once, so the table stays small.
  * 6. Embed the skeleton in every inlier (preferring embeddings whose gaps line up with the reference's),
  *    turn every gap that holds tokens in any member into one slot, drop short "anchors" that are only
  *    coincidences inside long free-text values, and absorb a literal token into a slot where a member
@@ -90,11 +94,20 @@ function induceEscaped(members: readonly string[]): InducedTemplate {
   // opaque blocks it cannot share a single token with.
   const material = sorted.map((raw) => pastedMaterialStart(raw.trim()));
   const everyMemberPastes = material.every((start) => start !== null);
-  const parsed = sorted.map((raw, i) =>
+  const opaque = sorted.map((raw, i) =>
     parseMember(raw, vocabulary, everyMemberPastes ? (material[i] ?? null) : null),
   );
-  const reference = medoidIndex(parsed);
+  let parsed = opaque;
+  let reference = medoidIndex(parsed);
   if (parsed.length === 1) return verbatim(parsed, reference);
+  if (opaque.some((member) => member.tokens.some((token) => token.kind === 'code'))) {
+    const openVocabulary = new Map<string, number>();
+    const open = sorted.map((raw) => parseMember(raw, openVocabulary, null, false));
+    if (blocksAreTemplated(opaque, open, reference)) {
+      parsed = open;
+      reference = medoidIndex(parsed);
+    }
+  }
 
   const group = inliers(parsed, reference);
   const candidates = [false, true].map((absorb) => refineCandidate(parsed, reference, group, absorb));
@@ -163,13 +176,21 @@ function compareMembers(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** `materialStart`: where pasted material starts in the trimmed text, or null to tokenise it all. */
-function parseMember(raw: string, vocabulary: Map<string, number>, materialStart: number | null): Member {
+/**
+ * `materialStart`: where pasted material starts in the trimmed text, or null to tokenise it all.
+ * `codeBlocks` false tokenises code as prose too (see `blocksAreTemplated`).
+ */
+function parseMember(
+  raw: string,
+  vocabulary: Map<string, number>,
+  materialStart: number | null,
+  codeBlocks = true,
+): Member {
   const text = raw.trim();
   const instructionEnd = materialStart ?? text.length;
   const tokens: Token[] = [];
   let cursor = 0;
-  for (const [start, end] of findCodeBlocks(text.slice(0, instructionEnd))) {
+  for (const [start, end] of codeBlocks ? findCodeBlocks(text.slice(0, instructionEnd)) : []) {
     tokenizeProse(text, cursor, start, vocabulary, tokens);
     const key = intern(vocabulary, `c:${text.slice(start, end).replace(/\s+/g, ' ')}`);
     tokens.push({ kind: 'code', key, start, end });
@@ -204,11 +225,10 @@ function tokenizeProse(
   const push = (kind: TokenKind, start: number, end: number): void => {
     out.push({ kind, key: intern(vocabulary, `t:${text.slice(start, end)}`), start, end });
   };
-  for (const chunk of text.slice(from, to).matchAll(/\S+/g)) {
-    const start = from + chunk.index;
-    const end = start + chunk[0].length;
-    const lead = LEADING_PUNCT.exec(chunk[0])?.[0].length ?? 0;
-    const trail = TRAILING_PUNCT.exec(chunk[0].slice(lead))?.[0].length ?? 0;
+  for (const [start, end] of proseChunks(text, from, to)) {
+    const chunk = text.slice(start, end);
+    const lead = LEADING_PUNCT.exec(chunk)?.[0].length ?? 0;
+    const trail = TRAILING_PUNCT.exec(chunk.slice(lead))?.[0].length ?? 0;
     const coreStart = start + lead;
     const coreEnd = end - trail;
     for (let i = start; i < coreStart; i++) push('punct', i, i + 1);
@@ -217,6 +237,36 @@ function tokenizeProse(
     }
     for (let i = Math.max(coreEnd, coreStart); i < end; i++) push('punct', i, i + 1);
   }
+}
+
+/**
+ * Markup glued to a value without a space: `</p>` and `<b>` tags, `key="…"` and `KEY=…` assignments,
+ * `\n` escapes inside a JSON string, an em dash, a (Markdown) link's `(https://` and a possessive
+ * `'s`. Cut there, the markup can be literal text around a value instead of merging into it. URLs
+ * stay whole, or different URLs would share their `=` as anchors.
+ */
+const LINK_BOUNDARY = /(?<=\])(?=\()|(?<=\S)(?=\(https?:\/\/)/g;
+const MARKUP_BOUNDARY =
+  /(?=<\/?[A-Za-z])|(?<=[A-Za-z"'/]>)(?=[^\s>=])|(?<=[\w\]-]=)(?=["'\w])|(?=\\[nrt"])|(?<=\\[nrt"])|(?=\u2014)|(?<=\u2014)|(?<=\p{L})(?=['\u2019]s[)\]}"'`>*,;:.!?\u00bb\u201d\u2019\u2026]*$)/gu;
+
+/** Whitespace-separated chunks of text[from, to), cut at `LINK_BOUNDARY` and `MARKUP_BOUNDARY`. */
+function proseChunks(text: string, from: number, to: number): Array<[number, number]> {
+  const chunks: Array<[number, number]> = [];
+  const cut = (start: number, end: number, boundary: RegExp): number[] => {
+    const piece = text.slice(start, end);
+    const at = [...piece.matchAll(boundary)].map((m) => m.index).filter((i) => i > 0 && i < piece.length);
+    return [start, ...new Set(at.map((i) => start + i)), end];
+  };
+  for (const chunk of text.slice(from, to).matchAll(/\S+/g)) {
+    const links = cut(from + chunk.index, from + chunk.index + chunk[0].length, LINK_BOUNDARY);
+    for (let i = 0; i + 1 < links.length; i++) {
+      const [start, end] = [links[i] ?? 0, links[i + 1] ?? 0];
+      const isUrl = /:\/\/|^\W*www\./.test(text.slice(start, end));
+      const cuts = isUrl ? [start, end] : cut(start, end, MARKUP_BOUNDARY);
+      for (let k = 0; k + 1 < cuts.length; k++) chunks.push([cuts[k] ?? 0, cuts[k + 1] ?? 0]);
+    }
+  }
+  return chunks;
 }
 
 function intern(vocabulary: Map<string, number>, key: string): number {
@@ -337,6 +387,71 @@ function findCodeBlocks(text: string): Array<[number, number]> {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Opaque blocks that are one template: pasted material and code are opaque so that unrelated pastes
+// never align on the `(`, `return`, "the" they share by chance. When every member pastes the same
+// document up to a few values (a JSON spec, a list of rules with a name filled in), those blocks are
+// template text, and an opaque block would turn the whole of it into one slot.
+
+/** Common runs shorter than this are what unrelated texts share by chance. */
+const TEMPLATED_RUN = 3;
+/**
+ * Share of the block tokens, on each side, that long common runs must cover. Code, traces, logs and
+ * diffs share much of their structure by nature (`Traceback (most recent call last):`, `} ``` `), so
+ * they must be nearly the same text; prose documents that differ share little beyond a few labels.
+ */
+const TEMPLATED_SHARE_PROSE = 0.5;
+const TEMPLATED_SHARE_OTHER = 0.8;
+
+/**
+ * Whether, tokenised as prose (`open`), every member's opaque blocks (`opaque`, same texts) and the
+ * reference's are the same text up to short differences: long common runs cover most block tokens
+ * on both sides.
+ */
+function blocksAreTemplated(opaque: readonly Member[], open: readonly Member[], reference: number): boolean {
+  const ref = open[reference] as Member;
+  const refBlocks = blockTokens(opaque[reference] as Member, ref);
+  const prose = (opaque[reference] as Member).tokens.every(
+    (token) => token.kind !== 'code' || isProse(ref.text.slice(token.start, token.end)),
+  );
+  const threshold = prose ? TEMPLATED_SHARE_PROSE : TEMPLATED_SHARE_OTHER;
+  return open.every((member, i) => {
+    if (i === reference) return true;
+    const blocks = blockTokens(opaque[i] as Member, member);
+    const inRuns = [new Set<number>(), new Set<number>()];
+    const pairs = lcsPairs(ref.keys, member.keys);
+    for (let start = 0; start < pairs.length;) {
+      let end = start + 1;
+      while (
+        end < pairs.length &&
+        pairs[end]?.[0] === (pairs[end - 1]?.[0] ?? 0) + 1 &&
+        pairs[end]?.[1] === (pairs[end - 1]?.[1] ?? 0) + 1
+      )
+        end += 1;
+      if (end - start >= TEMPLATED_RUN) {
+        for (const [a, b] of pairs.slice(start, end)) {
+          inRuns[0]?.add(a);
+          inRuns[1]?.add(b);
+        }
+      }
+      start = end;
+    }
+    const covered = (indices: readonly number[], runs: ReadonlySet<number> | undefined): boolean =>
+      indices.filter((k) => runs?.has(k)).length >= threshold * indices.length;
+    return covered(refBlocks, inRuns[0]) && covered(blocks, inRuns[1]);
+  });
+}
+
+/** Indices of `open`'s tokens that lie inside one of `opaque`'s blocks. */
+function blockTokens(opaque: Member, open: Member): number[] {
+  const blocks = opaque.tokens.filter((token) => token.kind === 'code');
+  const indices: number[] = [];
+  open.tokens.forEach((token, k) => {
+    if (blocks.some((block) => token.start >= block.start && token.end <= block.end)) indices.push(k);
+  });
+  return indices;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Reference and outliers
 
 function medoidIndex(members: readonly Member[]): number {
@@ -400,6 +515,18 @@ function lcsPairs(a: readonly number[], b: readonly number[]): Array<[number, nu
   for (let i = 0; i < lo; i++) pairs.push([i, i]);
   const n = endA - lo;
   const m = endB - lo;
+  const anchors = n * m > LCS_TABLE_LIMIT ? uniqueAnchors(a, b, lo, endA, endB) : [];
+  if (anchors.length > 0) {
+    // Between consecutive anchors (and the range ends), each stretch is aligned on its own.
+    let [fromA, fromB] = [lo, lo];
+    for (const [i, j] of [...anchors, [endA, endB] as [number, number]]) {
+      for (const [x, y] of lcsPairs(a.slice(fromA, i), b.slice(fromB, j))) pairs.push([fromA + x, fromB + y]);
+      if (i < endA) pairs.push([i, j]);
+      [fromA, fromB] = [i + 1, j + 1];
+    }
+    for (let k = 0; k < a.length - endA; k++) pairs.push([endA + k, endB + k]);
+    return pairs;
+  }
   const width = m + 1;
   // Suffix table: table[i][j] = LCS length of a[lo+i..endA) and b[lo+j..endB).
   const table = new Int32Array((n + 1) * width);
@@ -423,6 +550,56 @@ function lcsPairs(a: readonly number[], b: readonly number[]): Array<[number, nu
   }
   for (let k = 0; k < a.length - endA; k++) pairs.push([endA + k, endB + k]);
   return pairs;
+}
+
+/**
+ * Above this many table cells (a long prompt whose slots sit near both ends), `lcsPairs` first
+ * aligns the tokens that occur exactly once on each side, as patience diff does, and fills the
+ * stretches between them exactly: the same alignment wherever the unique tokens are template text,
+ * at a fraction of the time and memory.
+ */
+const LCS_TABLE_LIMIT = 1 << 22;
+
+/** Tokens found once in a[lo, endA) and once in b[lo, endB): the longest chain of them in order. */
+function uniqueAnchors(
+  a: readonly number[],
+  b: readonly number[],
+  lo: number,
+  endA: number,
+  endB: number,
+): Array<[number, number]> {
+  const count = (keys: readonly number[], end: number): Map<number, number> => {
+    const seen = new Map<number, number>();
+    for (let i = lo; i < end; i++) seen.set(keys[i] ?? -1, seen.has(keys[i] ?? -1) ? -1 : i);
+    return seen;
+  };
+  const inA = count(a, endA);
+  const inB = count(b, endB);
+  const candidates: Array<[number, number]> = [];
+  for (const [key, i] of inA) {
+    const j = inB.get(key);
+    if (i >= 0 && j !== undefined && j >= 0) candidates.push([i, j]);
+  }
+  candidates.sort((x, y) => x[0] - y[0]);
+  // Longest increasing subsequence of the b positions (patience sorting).
+  const tails: number[] = [];
+  const previous = new Array<number>(candidates.length).fill(-1);
+  candidates.forEach(([, j], index) => {
+    let low = 0;
+    let high = tails.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((candidates[tails[mid] ?? 0]?.[1] ?? 0) < j) low = mid + 1;
+      else high = mid;
+    }
+    previous[index] = low > 0 ? (tails[low - 1] ?? -1) : -1;
+    tails[low] = index;
+  });
+  const chain: Array<[number, number]> = [];
+  for (let index = tails.at(-1) ?? -1; index >= 0; index = previous[index] ?? -1) {
+    chain.push(candidates[index] as [number, number]);
+  }
+  return chain.reverse();
 }
 
 /** Reference token indices that every member of the group shares, in order. */
@@ -453,48 +630,67 @@ function embed(ref: Member, constants: readonly number[], member: Member): numbe
   };
   const penalty = (gap: number, memberEmpty: boolean): number => (refGapEmpty(gap) === memberEmpty ? 0 : 1);
   const INF = 1 << 29;
-  const cost = new Int32Array(k * m).fill(INF);
-  const from = new Int32Array(k * m).fill(-1);
-  const keyAt = (c: number): number => ref.keys[constants[c] ?? -1] ?? -1;
-  for (let j = 0; j < m; j++) if (member.keys[j] === keyAt(0)) cost[j] = penalty(0, j === 0);
+  // Only positions holding a constant's token can hold it: the table is kept per constant over those
+  // positions alone, as a full constants × tokens table is quadratic in a long prompt's length.
+  const occurrences = new Map<number, number[]>();
+  member.keys.forEach((key, j) => {
+    const list = occurrences.get(key);
+    if (list) list.push(j);
+    else occurrences.set(key, [j]);
+  });
+  const at = (c: number): number[] => occurrences.get(ref.keys[constants[c] ?? -1] ?? -1) ?? [];
+  const costs: Int32Array[] = [];
+  /** Per constant and position: the index, among the previous constant's positions, it comes after. */
+  const from: Int32Array[] = [];
+  costs.push(Int32Array.from(at(0), (j) => penalty(0, j === 0)));
+  from.push(new Int32Array(at(0).length).fill(-1));
   for (let c = 1; c < k; c++) {
     const gapPenaltyOpen = penalty(c, false);
     const gapPenaltyClosed = penalty(c, true);
+    const previous = at(c - 1);
+    const previousCost = costs[c - 1] as Int32Array;
+    const positions = at(c);
+    const cost = new Int32Array(positions.length).fill(INF);
+    const back = new Int32Array(positions.length).fill(-1);
     let prefixBest = INF;
     let prefixArg = -1;
-    for (let j = 0; j < m; j++) {
-      // Extend the prefix minimum to j-2: predecessors that leave a non-empty gap before j.
-      const candidate = j >= 2 ? (cost[(c - 1) * m + j - 2] ?? INF) : INF;
-      if (candidate < prefixBest) {
-        prefixBest = candidate;
-        prefixArg = j - 2;
+    let p = 0;
+    positions.forEach((j, q) => {
+      // Predecessors that leave a non-empty gap before j, i.e. at j-2 or earlier.
+      for (; p < previous.length && (previous[p] ?? 0) <= j - 2; p++) {
+        if ((previousCost[p] ?? INF) < prefixBest) {
+          prefixBest = previousCost[p] ?? INF;
+          prefixArg = p;
+        }
       }
-      if (member.keys[j] !== keyAt(c)) continue;
-      const adjacent = j >= 1 ? (cost[(c - 1) * m + j - 1] ?? INF) + gapPenaltyClosed : INF;
+      const adjacentAt = previous[p] === j - 1 ? p : -1;
+      const adjacent = adjacentAt >= 0 ? (previousCost[adjacentAt] ?? INF) + gapPenaltyClosed : INF;
       const spaced = prefixBest + gapPenaltyOpen;
-      const cell = c * m + j;
       if (adjacent <= spaced && adjacent < INF) {
-        cost[cell] = adjacent;
-        from[cell] = j - 1;
+        cost[q] = adjacent;
+        back[q] = adjacentAt;
       } else if (spaced < INF) {
-        cost[cell] = spaced;
-        from[cell] = prefixArg;
+        cost[q] = spaced;
+        back[q] = prefixArg;
       }
-    }
+    });
+    costs.push(cost);
+    from.push(back);
   }
+  const last = at(k - 1);
   let end = -1;
   let endCost = INF;
-  for (let j = 0; j < m; j++) {
-    const total = (cost[(k - 1) * m + j] ?? INF) + penalty(k, j === m - 1);
+  last.forEach((j, q) => {
+    const total = (costs[k - 1]?.[q] ?? INF) + penalty(k, j === m - 1);
     if (total < endCost) {
       endCost = total;
-      end = j;
+      end = q;
     }
-  }
+  });
   const positions = new Array<number>(k).fill(-1);
   for (let c = k - 1; c >= 0 && end >= 0; c--) {
-    positions[c] = end;
-    end = from[c * m + end] ?? -1;
+    positions[c] = at(c)[end] ?? -1;
+    end = from[c]?.[end] ?? -1;
   }
   return positions;
 }
@@ -616,17 +812,53 @@ function gapWeight(alignment: Alignment, memberIndex: number, gap: number): numb
   return (member.weightPrefix[to] ?? 0) - (member.weightPrefix[from] ?? 0);
 }
 
+/**
+ * The skeleton and its embeddings depend on the group alone, not on the absorbing variant: both
+ * variants (and refinement rounds that narrow to the same group) reuse them. Keyed by the parsed
+ * members, so nothing outlives one induction.
+ */
+const embeddings = new WeakMap<readonly Member[], Map<string, Pick<Alignment, 'constants' | 'positions'>>>();
+
+function skeletonEmbedding(
+  members: readonly Member[],
+  reference: number,
+  group: readonly number[],
+): Pick<Alignment, 'constants' | 'positions'> {
+  const cache = embeddings.get(members) ?? new Map<string, Pick<Alignment, 'constants' | 'positions'>>();
+  embeddings.set(members, cache);
+  const key = `${reference}:${group.join(',')}`;
+  let found = cache.get(key);
+  if (!found) {
+    const ref = members[reference] as Member;
+    const constants = skeleton(members, reference, group);
+    const positions = new Map(
+      group
+        .filter((i) => i !== reference)
+        .map((i) => [i, embed(ref, constants, members[i] as Member)] as const),
+    );
+    found = { constants, positions };
+    cache.set(key, found);
+  }
+  // `align` narrows its copy.
+  return {
+    constants: [...found.constants],
+    positions: new Map([...found.positions].map(([i, at]) => [i, [...at]] as const)),
+  };
+}
+
 function align(
   members: readonly Member[],
   reference: number,
   group: readonly number[],
   absorbEveryMember: boolean,
 ): Alignment {
-  const ref = members[reference] as Member;
   const others = group.filter((i) => i !== reference);
-  const constants = skeleton(members, reference, group);
-  const positions = new Map(others.map((i) => [i, embed(ref, constants, members[i] as Member)] as const));
-  const alignment: Alignment = { members, reference, group: others, constants, positions };
+  const alignment: Alignment = {
+    members,
+    reference,
+    group: others,
+    ...skeletonEmbedding(members, reference, group),
+  };
   for (;;) {
     const variable = alignment.constants.map((_, gap) => gapIsVariable(alignment, gap));
     variable.push(gapIsVariable(alignment, alignment.constants.length));

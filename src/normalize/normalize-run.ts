@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, textOrNull, withDb, withTransaction } from '../store/db.js';
 import { buildCanonical, CanonicalTemplateSchema, type CanonicalTemplate } from './canonical.js';
-import { induceTemplate } from './induce-template.js';
+import { induceTemplate, type InducedTemplate } from './induce-template.js';
 
 /** Members a template is induced from: the most central ones are enough and keep the work bounded. */
 const MAX_MEMBERS = 50;
@@ -135,6 +135,19 @@ export async function storeCanonical(
 }
 
 /**
+ * One pattern that induction cannot handle (a bug, a pathological prompt) must not fail the run: it
+ * keeps its most central member, verbatim, as its template.
+ */
+function safeInduce(members: readonly string[]): InducedTemplate {
+  try {
+    return induceTemplate(members);
+  } catch {
+    const first = members[0] ?? '';
+    return { template: first, slots: [], coverage: members.length === 0 ? 0 : 1 / members.length };
+  }
+}
+
+/**
  * Induces the deterministic template of every pattern the run found or added to, and its canonical
  * template. A pattern whose induced template did not change keeps a template a model wrote for it
  * before (the LLM step then answers from its cache).
@@ -153,7 +166,7 @@ export async function normalizeRun(db: string, runId: string): Promise<Normalize
   });
   const results: { canonical: CanonicalTemplate; inducedTemplate?: string }[] = [];
   for (const { facts, members } of work) {
-    const induced = induceTemplate(members);
+    const induced = safeInduce(members);
     const keepModel =
       facts.method !== 'heuristic' && facts.inducedTemplate === induced.template && facts.canonical !== null;
     if (keepModel) {

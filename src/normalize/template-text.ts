@@ -93,20 +93,17 @@ function pushLiteral(segments: Segment[], literal: string): void {
 }
 
 /**
- * Whitespace runs become an atomic `\s+` (lookahead + backreference), so a failed attempt never
- * re-scans a long whitespace run character by character; there are no other quantifiers.
+ * Whitespace runs become `\s+`. A literal part never starts with whitespace, so after a run the next
+ * character must be a non-space: greedy `\s+` then matches exactly where an atomic one would, and a
+ * failed attempt backs off through the run at most once. (An atomic group built from a lookahead and
+ * a back-reference per run needs one capture group a run, and V8 cannot compile a literal with a few
+ * thousand of them: "Invalid regular expression: Stack overflow".)
  */
 function literalSource(literal: string): string {
-  let group = 0;
   return literal
     .split(/(\s+)/)
     .filter((part) => part !== '')
-    .map((part) => {
-      if (!/^\s/.test(part)) return escapeRegExp(part);
-      group += 1;
-      // The non-capturing wrapper stops a following literal digit extending the backreference (`\12`).
-      return `(?=(\\s+))(?:\\${group})`;
-    })
+    .map((part) => (/^\s/.test(part) ? '\\s+' : escapeRegExp(part)))
     .join('');
 }
 

@@ -6,7 +6,14 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
  * real provider produces (429, 500, invalid JSON, schema violations) on demand.
  */
 
-export type Mode = 'valid' | 'invalid-json' | 'undeclared-slot' | 'dropped-slot' | 'flaky-429' | 'always-500';
+export type Mode =
+  | 'valid'
+  | 'invalid-json'
+  | 'schema-violation'
+  | 'undeclared-slot'
+  | 'dropped-slot'
+  | 'flaky-429'
+  | 'always-500';
 
 export interface RecordedRequest {
   mode: string;
@@ -60,6 +67,9 @@ function answer(
       return { status: 200, content: JSON.stringify(valid) };
     case 'invalid-json':
       return { status: 200, content: '{"title": "oops", "template": ' };
+    case 'schema-violation':
+      // JSON, but not the shape asked for: a number for the template, a phase that does not exist.
+      return { status: 200, content: JSON.stringify({ ...valid, template: 42, phase: 'someday' }) };
     case 'undeclared-slot':
       return { status: 200, content: JSON.stringify({ ...valid, template: `${template} {{extra_slot}}` }) };
     case 'dropped-slot': {

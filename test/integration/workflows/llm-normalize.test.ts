@@ -81,7 +81,7 @@ describe('LLM-assisted normalization through an OpenAI-compatible endpoint', () 
     expect(sent[0]!.body.model).toBe('test-model');
   });
 
-  it.each(['invalid-json', 'undeclared-slot', 'dropped-slot'] as const)(
+  it.each(['invalid-json', 'schema-violation', 'undeclared-slot', 'dropped-slot'] as const)(
     'rejects a %s answer and keeps the deterministic template',
     async (mode) => {
       const { summary, patterns } = await runWith(mode);

@@ -118,4 +118,13 @@ describe('matchTemplate', () => {
     expect(matched?.a).toBe('x');
     expect(matched?.c).toHaveLength(text.trim().length - 'x x x x '.length);
   });
+
+  it('matches a template whose literal text has thousands of whitespace runs', () => {
+    // Long pasted instructions: one capture group per run used to overflow V8's regex compiler.
+    const words = Array.from({ length: 5_000 }, (_, i) => `word${i % 97}`).join(' ');
+    expect(matchTemplate(`{{x}} ${words}`, `hello there  ${words.replace(/ /g, '\n ')}`)).toEqual({
+      x: 'hello there',
+    });
+    expect(matchTemplate(`{{x}} ${words} end`, `hello ${words}`)).toBeNull();
+  });
 });
