@@ -7,7 +7,20 @@ import { parseCsvColumns } from '../ingest/adapters/csv.js';
 import { PogError, errorMessage } from '../errors.js';
 import { RunSummarySchema } from '../run-summary.js';
 import { discover, formatSummary } from './commands/discover.js';
-import { ClusterEvalDocumentSchema, evalClusters, formatClusterEval } from './commands/eval.js';
+import {
+  ClusterEvalDocumentSchema,
+  TemplateEvalDocumentSchema,
+  evalClusters,
+  evalTemplates,
+  formatClusterEval,
+  formatTemplateEval,
+} from './commands/eval.js';
+import {
+  SlotEvalDocumentSchema,
+  evalSlots,
+  formatSlotEval,
+  slotEvalDocument,
+} from './commands/eval-slots.js';
 import { formatTable, query } from './commands/query.js';
 import { ErrorDocumentSchema, QueryDocumentSchema, printJson } from './output.js';
 
@@ -19,11 +32,14 @@ Usage:
   pog query "<SQL>" [--db FILE] [--json]         read-only SQL over the database
   pog worker                                     serve a real Temporal cluster (needs TEMPORAL_ADDRESS)
   pog eval clusters [--prompts DIR] [--json]     score the clustering on labelled prompt sets
+  pog eval slots [--prompts DIR] [--json]        score how template induction recovers slot boundaries
+  pog eval templates [--loghub DIR] [--json]     score line-template mining on loghub-2k (GA, PA)
 
 Options:
   --db FILE   the DuckDB file (default data/pog.duckdb, or POG_DB)
   --json      print one JSON document on stdout; logs go to stderr
   --prompts DIR  the labelled prompt sets (default ../shared/corpora/prompts)
+  --loghub DIR   the loghub-2k <System>.csv files (default ../shared/corpora/loghub-2k)
   --csv-columns text=message,author=user,time=ts
               read CSV files with this column mapping (text is required; also conversation, id, role)
 
@@ -39,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       'csv-columns': { type: 'string' },
       prompts: { type: 'string' },
+      loghub: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -72,8 +89,23 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'eval': {
+        if (rest[0] === 'slots') {
+          const evaluation = evalSlots(values.prompts);
+          if (json) printJson(SlotEvalDocumentSchema, slotEvalDocument(evaluation));
+          else process.stdout.write(formatSlotEval(evaluation) + '\n');
+          return 0;
+        }
+        if (rest[0] === 'templates') {
+          const doc = evalTemplates(values.loghub);
+          if (json) printJson(TemplateEvalDocumentSchema, doc);
+          else process.stdout.write(formatTemplateEval(doc) + '\n');
+          return 0;
+        }
         if (rest[0] !== 'clusters')
-          throw new PogError('USAGE', 'Usage: pog eval clusters [--prompts DIR] [--json]');
+          throw new PogError(
+            'USAGE',
+            'Usage: pog eval clusters|slots [--prompts DIR] [--json] | pog eval templates [--loghub DIR] [--json]',
+          );
         const doc = await evalClusters(config, values.prompts);
         if (json) printJson(ClusterEvalDocumentSchema, doc);
         else process.stdout.write(formatClusterEval(doc) + '\n');

@@ -6,6 +6,7 @@ import { embedderFor } from '../../embed/embedders.js';
 import { PogError } from '../../errors.js';
 import { evaluateClusters } from '../../eval/clusters.js';
 import { arenaHardSet, templatedSet } from '../../eval/labelled-sets.js';
+import { averageScores, evaluateLoghub, readLoghub } from '../../eval/loghub.js';
 
 export const ClusterEvalDocumentSchema = z.object({
   embedder: z.string(),
@@ -71,4 +72,43 @@ export function formatClusterEval(doc: ClusterEvalDocument): string {
     );
   }
   return lines.join('\n');
+}
+
+const TemplateScoresSchema = z.object({ GA: z.number(), PA: z.number() }).strict();
+export const TemplateEvalDocumentSchema = z
+  .object({ average: TemplateScoresSchema, systems: z.record(z.string(), TemplateScoresSchema) })
+  .strict();
+export type TemplateEvalDocument = z.infer<typeof TemplateEvalDocumentSchema>;
+
+/**
+ * `pog eval templates`: mines the line templates of each loghub-2k system (`<System>.csv`, the 2022
+ * corrected labels) with one configuration and scores grouping accuracy (GA) and parsing accuracy
+ * (PA) as src/eval/loghub.ts defines them.
+ */
+export function evalTemplates(loghubDir = '../shared/corpora/loghub-2k'): TemplateEvalDocument {
+  const dir = resolve(loghubDir);
+  const systems = readLoghub(dir);
+  if (systems.length === 0) {
+    throw new PogError(
+      'USAGE',
+      `No loghub CSV files in ${dir}: pass --loghub <dir> with the <System>.csv files of loghub-2k (columns Content and EventTemplate)`,
+    );
+  }
+  const scores = evaluateLoghub(systems);
+  const { GA, PA } = averageScores(scores);
+  return {
+    average: { GA, PA },
+    systems: Object.fromEntries(scores.map((s) => [s.name, { GA: s.GA, PA: s.PA }])),
+  };
+}
+
+export function formatTemplateEval(doc: TemplateEvalDocument): string {
+  const rows = Object.entries(doc.systems).map(
+    ([name, s]) => `${name.padEnd(12)}  ${s.GA.toFixed(3)}  ${s.PA.toFixed(3)}`,
+  );
+  return [
+    `${'system'.padEnd(12)}  GA     PA`,
+    ...rows,
+    `${'average'.padEnd(12)}  ${doc.average.GA.toFixed(3)}  ${doc.average.PA.toFixed(3)}`,
+  ].join('\n');
 }

@@ -1,0 +1,176 @@
+/*
+ * npm run bench:templates — line-template mining on loghub-2k, pog beside Drain3.
+ *
+ * Both mine the Content column of every `<System>.csv` of ../shared/corpora/loghub-2k (16 systems,
+ * 2,000 lines each, the 2022 corrected labels) with one configuration for all systems, in the same
+ * run, and both are scored by the same TypeScript scorer (src/eval/loghub.ts: GA and PA as the
+ * loghub-2.0 evaluator defines them).
+ *
+ *   pog:    mineLineTemplates (src/normalize/line-templates.ts), its one default configuration;
+ *   Drain3: PyPI drain3, TemplateMiner(config=TemplateMinerConfig()) — the defaults, no masking —
+ *           with add_log_message on each line (bench/peers/drain3_peer.py).
+ *
+ * Timed, the same way for both: the wall time of mining one system's 2,000 lines inside an already
+ * running process, after its CSV is read: every line fed to the miner and each line's group and final
+ * template read back (pog: the mineLineTemplates call and the per-line template array; Drain3: the
+ * add_log_message loop and each line's final cluster template). Not timed: interpreter start-up,
+ * imports, reading the CSV, scoring. Each system is mined --repeat times (default 21) and the median is
+ * kept, which leaves out Node's first runs, before its JIT compiler has optimised the code (Python
+ * has no such warm-up); the table sums the medians.
+ *
+ *   npm run bench:templates [-- --repeat 21 --loghub DIR]
+ *
+ * Peer: python3 -m pip install -r bench/peers/requirements-templates.txt
+ */
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { averageScores, readLoghub, scoreTemplates, type TemplateScores } from '../src/eval/loghub.js';
+import { mineLineTemplates } from '../src/normalize/line-templates.js';
+import { machine, writeSection } from './report.js';
+
+const root = resolve(import.meta.dirname, '..');
+const { values: args } = parseArgs({
+  options: {
+    loghub: { type: 'string', default: resolve(root, '../shared/corpora/loghub-2k') },
+    repeat: { type: 'string', default: '21' },
+  },
+});
+const dir = resolve(args.loghub);
+const repeat = Math.max(1, Number(args.repeat));
+
+interface Run extends TemplateScores {
+  groups: number;
+  seconds: number;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+interface PeerDocument {
+  drain3: string;
+  python: string;
+  systems: { name: string; seconds: number; groups: (number | string)[]; templates: string[] }[];
+}
+
+function drain3(): PeerDocument | string {
+  const r = spawnSync(
+    'python3',
+    [join(root, 'bench/peers/drain3_peer.py'), '--loghub', dir, '--repeat', String(repeat)],
+    { encoding: 'utf8', maxBuffer: 256 * 2 ** 20, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (r.status !== 0) {
+    return `Drain3 did not run (exit ${r.status}); install it: python3 -m pip install -r bench/peers/requirements-templates.txt`;
+  }
+  return JSON.parse(r.stdout) as PeerDocument;
+}
+
+const systems = readLoghub(dir);
+if (systems.length === 0) {
+  console.error(
+    `Skipped: no loghub-2k CSV files in ${dir} (see ../shared/README.md); BENCHMARKS.md is unchanged.`,
+  );
+  process.exit(0);
+}
+
+const pog: Run[] = systems.map((s) => {
+  const contents = s.lines.map((l) => l.content);
+  const times: number[] = [];
+  let result: { groups: number[]; perLine: string[]; count: number } | undefined;
+  for (let k = 0; k < repeat; k++) {
+    const started = performance.now();
+    const { groups, templates } = mineLineTemplates(contents);
+    const perLine = groups.map((g) => templates[g]!);
+    times.push((performance.now() - started) / 1000);
+    result = { groups, perLine, count: templates.length };
+  }
+  const scores = scoreTemplates(
+    s.lines,
+    result!.groups.map((g, i) => ({ group: g, template: result!.perLine[i]! })),
+  );
+  const run = { ...scores, groups: result!.count, seconds: median(times) };
+  console.error(
+    `pog ${s.name}: GA ${run.GA.toFixed(3)} PA ${run.PA.toFixed(3)} ${(1000 * run.seconds).toFixed(1)} ms`,
+  );
+  return run;
+});
+
+const peer = drain3();
+const theirs: (Run | null)[] = systems.map((s) => {
+  if (typeof peer === 'string') return null;
+  const p = peer.systems.find((x) => x.name === s.name);
+  if (!p) return null;
+  const scores = scoreTemplates(
+    s.lines,
+    p.groups.map((g, i) => ({ group: g, template: p.templates[i]! })),
+  );
+  return { ...scores, groups: new Set(p.groups).size, seconds: p.seconds };
+});
+
+const f3 = (x: number): string => x.toFixed(3);
+const ms = (s: number): string => (1000 * s).toFixed(1);
+const total = (runs: readonly Run[]): number => runs.reduce((sum, r) => sum + r.seconds, 0);
+const truthTemplates = (s: (typeof systems)[number]): number => new Set(s.lines.map((l) => l.template)).size;
+const drainRuns = theirs.filter((r): r is Run => r !== null);
+const complete = drainRuns.length === systems.length;
+
+const rows = systems.map((s, k) => {
+  const a = pog[k]!;
+  const b = theirs[k];
+  const peerCells = b
+    ? `${f3(b.GA)} | ${f3(b.PA)} | ${b.groups} | ${ms(b.seconds)}`
+    : 'n/a | n/a | n/a | n/a';
+  return `| ${s.name} | ${truthTemplates(s)} | **${f3(a.GA)}** | **${f3(a.PA)}** | ${a.groups} | ${ms(a.seconds)} | ${peerCells} |`;
+});
+const ours = averageScores(pog);
+const drainAvg = complete ? averageScores(drainRuns) : null;
+const speedup = complete ? total(drainRuns) / total(pog) : null;
+rows.push(
+  `| **average / total** | ${systems.reduce((n, s) => n + truthTemplates(s), 0)} | **${f3(ours.GA)}** | **${f3(ours.PA)}** | ${pog.reduce((n, r) => n + r.groups, 0)} | ${ms(total(pog))} | ` +
+    (drainAvg
+      ? `${f3(drainAvg.GA)} | ${f3(drainAvg.PA)} | ${drainRuns.reduce((n, r) => n + r.groups, 0)} | ${ms(total(drainRuns))} |`
+      : 'n/a | n/a | n/a | n/a |'),
+);
+
+const meaning = drainAvg
+  ? `**What it means.** With one configuration for all 16 systems, pog groups ${(100 * ours.GA).toFixed(1)}% of the lines exactly as the labels do (GA) and writes the labelled template for ${(100 * ours.PA).toFixed(1)}% of them (PA); Drain3 with its defaults reaches GA ${f3(drainAvg.GA)} and PA ${f3(drainAvg.PA)} on the same lines with the same scorer. ` +
+    `Drain3 masks nothing by default, so ids, IPs and host names split its groups and stay in its templates; the published Drain figures (GA ≈ 0.87) need per-system regexes and thresholds. ` +
+    `pog's remaining misses are mostly where the labels disagree with themselves from one system to the next: a few words in one place are kinds of message in some systems (\`VM Started\`/\`VM Paused\`, \`boot\`/\`wait\` commands) and values in others (the user names \`cyrus\`/\`news\`/\`test\` in Linux), units are part of the value in some systems (Proxifier, Spark: \`<*> B\` vs \`<*> KB\`) and not in others; PA also counts every line of a template wrong whenever the labels follow a convention pog does not (\`"GET <*>"\` for a whole HTTP request line, \`org.apache.hadoop.mapreduce.<*>\` for class names). ` +
+    `Speed: pog mines the 32,000 lines in ${ms(total(pog))} ms against Drain3's ${ms(total(drainRuns))} ms, ${speedup!.toFixed(1)}× faster. It masks each distinct line once (about half the lines of these files are repeats), each distinct token once, and groups the distinct masked forms; about half of its time is the masking (a character scan per distinct line and about fifteen kinds of typed value per distinct token), which Drain3 does not do. ` +
+    (speedup! >= 5
+      ? 'That is above the 5× the issue asks for.'
+      : `That is short of the 5× the issue asks for: Drain3 spends ${((1000 * total(drainRuns)) / 32).toFixed(1)} µs a line, pog ${((1000 * total(pog)) / 32).toFixed(1)} µs, and 5× would leave pog ${((1000 * total(drainRuns)) / 32 / 5).toFixed(1)} µs a line for everything, about what its masking alone takes on this machine.`)
+  : `**What it means.** pog: GA ${f3(ours.GA)}, PA ${f3(ours.PA)} with one configuration for all 16 systems. ${typeof peer === 'string' ? peer : 'Drain3 did not report every system.'}`;
+
+const scoring =
+  "GA: share of lines whose predicted group is exactly their labelled group; PA: share of lines whose template equals the label. Before comparing, both templates are normalised as loghub-2.0 does: a `<*>` that matches nothing in the line is dropped, whitespace runs become one space, and `<*>.<*>`, `<*><*>`, `<*>:<*>`, `<*> <*>` become `<*>` (src/eval/loghub.ts). Groups are the labels' normalised templates and each tool's own group ids.";
+const timing = `Time: per system, the median of ${repeat} runs of the mining alone inside a running process (pog: \`mineLineTemplates\` plus each line's template; Drain3: the \`add_log_message\` loop plus each line's final cluster template); not interpreter start-up, imports, CSV reading or scoring. The last row sums the 16 medians.`;
+
+const body = [
+  '## Line templates on loghub-2k (`npm run bench:templates`)',
+  '',
+  `Machine: ${machine()}${typeof peer === 'string' ? '' : `, Python ${peer.python}, drain3 ${peer.drain3}`}. Date: ${new Date().toISOString().slice(0, 10)}.`,
+  '',
+  `16 systems × 2,000 lines (\`../shared/corpora/loghub-2k\`, the 2022 corrected labels), one configuration for all: pog's default \`mineLineTemplates\` and Drain3's default \`TemplateMiner()\`. ${scoring}`,
+  '',
+  '| system | labelled templates | pog GA | pog PA | pog groups | pog ms | Drain3 GA | Drain3 PA | Drain3 groups | Drain3 ms |',
+  '|---|---|---|---|---|---|---|---|---|---|',
+  ...rows,
+  '',
+  timing,
+  '',
+  meaning,
+].join('\n');
+
+console.log(body);
+writeSection(join(root, 'BENCHMARKS.md'), 'bench:templates', body);
+if (drainAvg && speedup !== null) {
+  const met =
+    ours.GA >= 0.9 && ours.PA >= 0.5 && ours.GA > drainAvg.GA && ours.PA > drainAvg.PA && speedup >= 5;
+  console.error(
+    `targets (GA ≥ 0.90, PA ≥ 0.50, more accurate than Drain3, ≥ 5× faster): ${met ? 'met' : 'NOT met'} (speed-up ${speedup.toFixed(1)}×)`,
+  );
+}

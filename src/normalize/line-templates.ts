@@ -1,0 +1,853 @@
+/*
+ * Line templates: the slot finder for single-line, machine-like text (log lines, status messages,
+ * ids). Lines printed by one format string are grouped, and each group gets a template with `<*>`
+ * where its lines differ:
+ *
+ *   PacketResponder 1 for block blk_38865049064139660 terminating   ┐
+ *   PacketResponder 0 for block blk_-6952295868487656571 terminating ├─► PacketResponder <*> for block <*> terminating
+ *
+ * Four steps, one configuration for every kind of log:
+ *   1. mask: typed values (numbers, hex, IPs, host names, paths, URLs, UUIDs, dates, ids with digits,
+ *      booleans) become `<*>`, also inside tokens (`/10.0.0.1:50010`, `uid=0`, `core.2275`);
+ *   2. group by token count, then by each line's most frequent tokens (Brain, Yu et al. 2023: the
+ *      tokens of one line that share one frequency, the largest such set, are its template's
+ *      constants; a variable's values are rarer than the template they fill);
+ *   3. split each group on a column whose few values are words (`VM Started` / `VM Paused` are two
+ *      messages; `user=root` / `user=test` and ids are one), or whose value is sometimes empty (`()`);
+ *   4. merge groups whose templates differ only where a value spans more tokens in some lines
+ *      (`0 bytes sent` / `0 bytes (0 KB) sent`).
+ * The templates follow the conventions of the corrected loghub labels (Khan et al., ICSE 2022): a
+ * token glued to a variable is the variable (`blk_<*>` → `<*>`) and adjacent variables are one.
+ *
+ * Pure and deterministic: the same lines in any order give the same groups and templates.
+ */
+
+export const WILDCARD = '<*>';
+
+export interface LineTemplateOptions {
+  /**
+   * A column splits its group when fewer than this many different words fill it; with more, the
+   * words are values (user names, states of an id) rather than kinds of message.
+   */
+  splitBelow?: number;
+}
+
+export interface LineTemplates {
+  /** The group of each input line: an index into `templates`. */
+  groups: number[];
+  /** One template per group, sorted; `<*>` where the group's lines differ. */
+  templates: string[];
+}
+
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\\.?';
+const WEEKDAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?';
+const CLOCK = String.raw`\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?`;
+
+/**
+ * Values that contain spaces, masked on the whole line before it is split into tokens; each with a
+ * cheap test that most lines fail, because the masks themselves are slow to scan a line with.
+ */
+const LINE_MASKS: [RegExp, RegExp][] = [
+  // Mon Jun 20 04:02:54 2005, Jun 20 04:02:54, Fri Dec 10 12:00:00 EST 2004
+  [
+    /\d:\d\d/,
+    new RegExp(
+      String.raw`(?<![\w:])(?:${WEEKDAY}\s+)?${MONTH}\s+\d{1,2}(?:,?\s+\d{4})?\s+${CLOCK}(?:\s+(?:[A-Z]{3,4}|[+-]\d{4}))?(?:\s+\d{4})?(?![\w:])`,
+      'g',
+    ),
+  ],
+  // 2015-10-17 15:37:56,547 and 2015-10-17T15:37:56Z
+  [
+    /\d\d[-/]\d/,
+    new RegExp(
+      String.raw`(?<![\w:])\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T\s]${CLOCK}(?:Z|[+-]\d{2}:?\d{2})?)?(?![\w:])`,
+      'g',
+    ),
+  ],
+  // key="a quoted value"
+  [/="/, /="[^"]*"/g],
+];
+
+const TLD = '(?:com|net|org|edu|gov|mil|io|info|biz|cn|us|uk|de|jp|hk|fr|ru|au|ca|nl|kr|tw|br|local|lan)';
+const HEX = '[0-9a-fA-F]';
+const g = (source: string): RegExp => new RegExp(source, 'g');
+
+/** The shape of a token, from one pass over its characters: which typed values it can hold. */
+interface Shape {
+  digits: number;
+  letters: number;
+  dots: number;
+  colons: number;
+  dashes: number;
+  underscores: number;
+  slashes: number;
+  backslashes: number;
+  /** Longest run of hex digits. */
+  hexRun: number;
+}
+
+function shapeOf(token: string): Shape {
+  const s: Shape = {
+    digits: 0,
+    letters: 0,
+    dots: 0,
+    colons: 0,
+    dashes: 0,
+    underscores: 0,
+    slashes: 0,
+    backslashes: 0,
+    hexRun: 0,
+  };
+  let run = 0;
+  for (let k = 0; k < token.length; k++) {
+    const c = token.charCodeAt(k);
+    let hex = false;
+    if (c >= 48 && c <= 57) {
+      s.digits++;
+      hex = true;
+    } else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      s.letters++;
+      hex = (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+    } else if (c === 46) s.dots++;
+    else if (c === 58) s.colons++;
+    else if (c === 45) s.dashes++;
+    else if (c === 95) s.underscores++;
+    else if (c === 47) s.slashes++;
+    else if (c === 92) s.backslashes++;
+    run = hex ? run + 1 : 0;
+    if (run > s.hexRun) s.hexRun = run;
+  }
+  return s;
+}
+
+/**
+ * Typed values inside a token, applied in this order (an earlier kind wins where two overlap), each
+ * only to tokens whose shape can hold it: one regex with every kind as an alternative, tried at every
+ * position of every token, was most of the mining time.
+ */
+const TYPED: [(s: Shape, token: string) => boolean, RegExp][] = [
+  // URLs
+  [(_, t) => t.includes('://'), g(String.raw`[a-zA-Z][\w+.-]*://[^\s"'<>()\[\]{}]+`)],
+  // UUIDs
+  [(s) => s.dashes >= 4 && s.hexRun >= 8, g(`${HEX}{8}-${HEX}{4}-${HEX}{4}-${HEX}{4}-${HEX}{12}`)],
+  // IPv4, with a port and the leading slash of Java's InetSocketAddress
+  [(s) => s.dots >= 3 && s.digits >= 4, g(String.raw`(?<![\w.])/?\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?(?![\w.])`)],
+  // host names: a known top-level domain, or any dotted name with a port
+  [
+    (s) => s.dots >= 1 && s.letters >= 2,
+    g(String.raw`(?<![\w.-])(?:[A-Za-z0-9][\w-]*\.)+${TLD}(?::\d+)?(?![\w.-])`),
+  ],
+  [
+    (s) => s.dots >= 2 && s.colons >= 1 && s.digits >= 1,
+    g(String.raw`(?<![\w.-])(?:[A-Za-z0-9][A-Za-z0-9-]*\.){2,}[A-Za-z][A-Za-z0-9-]*:\d+(?![\w.-])`),
+  ],
+  // MAC and IPv6 addresses
+  [(s) => s.colons >= 3, g(String.raw`(?<![\w:])(?:${HEX}{1,4}:){3,7}${HEX}{1,4}(?![\w:])`)],
+  [(_, t) => t.includes('0x') || t.includes('0X'), g(`0[xX]${HEX}+`)],
+  // Windows and UNC paths (POSIX paths are found per piece, see PATH_PIECE)
+  [(s) => s.backslashes >= 1, g(String.raw`(?<![\w])(?:[A-Za-z]:|\\\\[?.])\\[^\s,;"'<>|]*`)],
+  // ids of words and numbers joined by underscores: blk_-1608999687919862906, task_200811092030_0001_m_000590_0
+  [
+    (s) => s.underscores >= 1 && s.digits >= 1,
+    g(String.raw`(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]*)*_-?\d+(?:_[A-Za-z0-9]+)*(?![\w-])`),
+  ],
+  // hex strings: with a digit and a letter from 6 characters, any from 8 (ffffffff)
+  [
+    (s) => s.hexRun >= 6,
+    g(String.raw`(?<![\w-])(?:(?=${HEX}*\d)(?=${HEX}*[a-fA-F])${HEX}{6,}|${HEX}{8,})(?![\w-])`),
+  ],
+  [(s) => s.letters >= 4, g(String.raw`(?<![\w.-])(?:true|false|null|TRUE|FALSE|NULL|True|False)(?![\w-])`)],
+  [
+    (s) => s.digits >= 1,
+    g(
+      [
+        // quantities with a unit glued on: 64172MB, 10ms, 2.5s
+        String.raw`(?<![\w.])-?\d+(?:\.\d+)?(?:[KMGTP]i?B|[KMGT]|B|bytes|ms|us|ns|s|sec|secs|min|h)(?![\w])`,
+        // numbers and versions: -1, 0.25, 6.1.7601.23505, v2
+        String.raw`(?<![\w.])-?v?\d+(?:\.\d+)*(?![\w])`,
+        // any other run of digits between delimiters (the 2022 guidelines' DG rule): alignment....0, core.2275
+        String.raw`(?<![A-Za-z0-9_])\d+(?![A-Za-z0-9_])`,
+      ].join('|'),
+    ),
+  ],
+];
+
+/** The 2022 guidelines' PS rule: a path is a piece between these delimiters made of `/segment`s. */
+const PATH_DELIMS = /([,!;:=|"'[\](){}])/;
+const PATH_PIECE = /^(?:\/[^/]+)+\/?$/;
+
+const TLDS = new Set(TLD.slice(3, -1).split('|'));
+const BOOLEANS = new Set(['true', 'false', 'null', 'TRUE', 'FALSE', 'NULL', 'True', 'False']);
+const QUANTITY = /^\d+(?:[KMGTP]i?B|[KMGT]|B|bytes|ms|us|ns|s|sec|secs|min|h)$/;
+const ID = /^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]*)*_\d+(?:_[A-Za-z0-9]+)*$/;
+const ID_HEAD = /^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]*)*_$/;
+const VERSION_HEAD = /^v?\d+$/;
+
+const isHexCode = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+const isWordCode = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** A dotted name ending in a known top-level domain (a host name): left to the regexes. */
+function hasHostName(token: string): boolean {
+  return hostNameIn(token, 0, token.length);
+}
+
+/** hasHostName for token = t.slice(start, end), without the slice. */
+function hostNameIn(t: string, start: number, end: number): boolean {
+  for (let k = t.indexOf('.', start); k >= 0 && k < end; k = t.indexOf('.', k + 1)) {
+    let e = k + 1;
+    while (e < end) {
+      const c = t.charCodeAt(e);
+      if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) break;
+      e++;
+    }
+    if (e === k + 1 || e - k - 1 > 5 || !TLDS.has(t.slice(k + 1, e))) continue;
+    const next = e < end ? t.charCodeAt(e) : -1;
+    if (e === end || !(isWordCode(next) || next === 46 || next === 45)) return true;
+  }
+  return false;
+}
+
+// What atomsOf knows of each word run, so that the rules below need no regex for most of them.
+const ALL_DIGITS = 1;
+const ALL_HEX = 2;
+const HAS_DIGIT = 4;
+const HAS_LETTER = 8;
+const HAS_UNDERSCORE = 16;
+
+/** Word runs ([A-Za-z0-9_]+) with their flags, `<*>`, and single other characters (flags 0). */
+function atomsOf(token: string, flags: number[]): string[] {
+  const atoms: string[] = [];
+  let k = 0;
+  const n = token.length;
+  while (k < n) {
+    const c = token.charCodeAt(k);
+    if (c === 60 && token.startsWith(WILDCARD, k)) {
+      atoms.push(WILDCARD);
+      flags.push(0);
+      k += 3;
+    } else if (isWordCode(c)) {
+      let e = k;
+      let f = ALL_DIGITS | ALL_HEX;
+      for (; e < n; e++) {
+        const d = token.charCodeAt(e);
+        if (d >= 48 && d <= 57) f |= HAS_DIGIT;
+        else if ((d >= 65 && d <= 90) || (d >= 97 && d <= 122)) {
+          f = (f | HAS_LETTER) & ~ALL_DIGITS;
+          if (!((d >= 65 && d <= 70) || (d >= 97 && d <= 102))) f &= ~ALL_HEX;
+        } else if (d === 95) f = (f | HAS_UNDERSCORE) & ~(ALL_DIGITS | ALL_HEX);
+        else break;
+      }
+      atoms.push(token.slice(k, e));
+      flags.push(f);
+      k = e;
+    } else {
+      atoms.push(token[k]!);
+      flags.push(0);
+      k++;
+    }
+  }
+  return atoms;
+}
+
+function isWordAt(flags: readonly number[], j: number): boolean {
+  return j >= 0 && j < flags.length && flags[j]! !== 0;
+}
+function isDigitsAt(flags: readonly number[], j: number): boolean {
+  return j >= 0 && j < flags.length && (flags[j]! & ALL_DIGITS) !== 0;
+}
+function isOctetAt(a: readonly string[], flags: readonly number[], j: number): boolean {
+  return isDigitsAt(flags, j) && a[j]!.length <= 3;
+}
+
+/**
+ * The typed values of TYPED for the common token shapes, by walking the token's word runs instead of
+ * running the regexes over every position (several times faster); tokens that may hold a URL, a
+ * Windows path, a MAC or IPv6 address, a UUID or a host name take the regexes.
+ */
+function maskAtoms(t: string): string {
+  const flags: number[] = [];
+  const a = atomsOf(t, flags);
+  const out: string[] = [];
+  const n = a.length;
+  for (let k = 0; k < n; k++) {
+    const w = a[k]!;
+    const f = flags[k]!;
+    if (f === 0) {
+      out.push(w);
+      continue;
+    }
+    const prev = a[k - 1];
+    const next = a[k + 1];
+    if (f & ALL_DIGITS) {
+      // IPv4 with an optional port and leading slash.
+      if (
+        w.length <= 3 &&
+        next === '.' &&
+        isOctetAt(a, flags, k + 2) &&
+        a[k + 3] === '.' &&
+        isOctetAt(a, flags, k + 4) &&
+        a[k + 5] === '.' &&
+        isOctetAt(a, flags, k + 6) &&
+        prev !== '.' &&
+        !isWordAt(flags, k - 1)
+      ) {
+        let e = k + 7;
+        if (a[e] === ':' && isDigitsAt(flags, e + 1)) e += 2;
+        if (a[e] !== '.' && !isWordAt(flags, e)) {
+          if (prev === '/' && a[k - 2] !== '.' && !isWordAt(flags, k - 2)) out.pop();
+          out.push(WILDCARD);
+          k = e - 1;
+          continue;
+        }
+      }
+    }
+    if (f & HAS_LETTER && w.length > 2 && w.charCodeAt(0) === 48 && (w[1] === 'x' || w[1] === 'X')) {
+      let e = 2;
+      while (e < w.length && isHexCode(w.charCodeAt(e))) e++;
+      if (e > 2) {
+        out.push(WILDCARD + w.slice(e));
+        continue;
+      }
+    }
+    if (f & HAS_UNDERSCORE && prev !== '-') {
+      if (f & HAS_DIGIT && next !== '-' && ID.test(w)) {
+        out.push(WILDCARD);
+        continue;
+      }
+      if (next === '-' && isDigitsAt(flags, k + 2) && a[k + 3] !== '-' && ID_HEAD.test(w)) {
+        out.push(WILDCARD);
+        k += 2;
+        continue;
+      }
+    }
+    if (f & ALL_HEX && w.length >= 6 && prev !== '-' && next !== '-') {
+      if (w.length >= 8 || (f & HAS_DIGIT && f & HAS_LETTER)) {
+        out.push(WILDCARD);
+        continue;
+      }
+    }
+    if (!(f & HAS_DIGIT)) {
+      out.push(BOOLEANS.has(w) && prev !== '.' && prev !== '-' && next !== '-' ? WILDCARD : w);
+      continue;
+    }
+    const quantity = f & HAS_LETTER && !(f & HAS_UNDERSCORE) && QUANTITY.test(w);
+    const versionHead = f & ALL_DIGITS || (w.charCodeAt(0) === 118 && /^v\d+$/.test(w));
+    if (prev !== '.' && (quantity || versionHead)) {
+      // A sign, when nothing word-like or a dot stands before it.
+      if (prev === '-' && a[k - 2] !== '.' && !isWordAt(flags, k - 2)) out.pop();
+      if (quantity) {
+        out.push(WILDCARD);
+        continue;
+      }
+      let e = k + 1;
+      if (a[e] === '.' && isWordAt(flags, e + 1) && !isDigitsAt(flags, e + 1) && QUANTITY.test(a[e + 1]!)) {
+        // 2.5s
+        out.push(WILDCARD);
+        k = e + 1;
+        continue;
+      }
+      while (a[e] === '.' && isDigitsAt(flags, e + 1)) e += 2;
+      out.push(WILDCARD);
+      k = e - 1;
+      continue;
+    }
+    out.push(f & ALL_DIGITS ? WILDCARD : w);
+  }
+  return out.join('');
+}
+
+const DOTTED_NUMBER = /^-?\d+(?:\.\d+)*$/;
+
+/** maskAtoms for a token that is one word run. */
+function maskWord(w: string, s: Shape): string {
+  if (s.underscores > 0 && s.digits > 0) return ID.test(w) ? WILDCARD : w;
+  if (s.hexRun === w.length && w.length >= 6 && (w.length >= 8 || (s.digits > 0 && s.letters > 0)))
+    return WILDCARD;
+  if (s.digits === 0) return BOOLEANS.has(w) ? WILDCARD : w;
+  if (w.startsWith('0x') || w.startsWith('0X')) return maskAtoms(w);
+  return QUANTITY.test(w) || VERSION_HEAD.test(w) ? WILDCARD : w;
+}
+
+/** One whitespace-free token with its typed values masked: TYPED's rules, by the cheapest route. */
+export function maskToken(token: string): string {
+  if (token === WILDCARD) return token;
+  const shape = shapeOf(token);
+  if (
+    shape.digits > 0 &&
+    (shape.digits === token.length || (shape.digits === token.length - 1 && token[0] === '-'))
+  )
+    return WILDCARD;
+  // The commonest shapes without the general walk: decimals, versions, IPv4 without a port…
+  if (shape.digits + shape.dots + shape.dashes === token.length && DOTTED_NUMBER.test(token)) return WILDCARD;
+  // …and one run of word characters (an14, t761, blk_1234, 9f4ef63, 64172MB).
+  if (shape.digits + shape.letters + shape.underscores === token.length) return maskWord(token, shape);
+  let t = token;
+  if (shape.slashes > 0) {
+    const pieces = t.split(PATH_DELIMS);
+    for (let i = 0; i < pieces.length; i += 2) if (PATH_PIECE.test(pieces[i]!)) pieces[i] = WILDCARD;
+    t = pieces.join('');
+  }
+  if (!needsRegexes(token, shape)) {
+    if (shape.digits === 0 && shape.hexRun < 6 && shape.letters < 4) return t;
+    return maskAtoms(t);
+  }
+  for (const [applies, re] of TYPED) if (applies(shape, token)) t = t.replace(re, WILDCARD);
+  return t;
+}
+
+function needsRegexes(token: string, s: Shape): boolean {
+  return (
+    s.backslashes > 0 ||
+    s.colons >= 3 ||
+    (s.dashes >= 4 && s.hexRun >= 8) ||
+    (s.dots >= 2 && s.colons >= 1 && s.digits > 0 && s.letters > 0) ||
+    token.includes('://') ||
+    (s.dots >= 1 && s.letters >= 2 && hasHostName(token))
+  );
+}
+
+/**
+ * The line's tokens (split on whitespace) with typed values masked. `cache` (token → masked) pays
+ * off because log lines repeat most of their tokens.
+ */
+export function maskLine(line: string, cache?: Map<string, string>): string[] {
+  const t = maskLineText(line, cache ?? new Map<string, string>());
+  return t === '' ? [] : t.split(' ');
+}
+
+// Character classes for the scan of a line (ASCII; anything else is a plain character).
+const DIGIT = 1;
+const SLASH = 2; // a token with / or \ may hold a path
+const DOT = 16; // …and one with a dot a host name
+const HEXCHAR = 4;
+const SPACE = 8;
+const CLASS = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT | HEXCHAR;
+for (const c of 'abcdefABCDEF') CLASS[c.charCodeAt(0)] = HEXCHAR;
+for (const c of '/\\') CLASS[c.charCodeAt(0)] = SLASH;
+CLASS[46] = DOT;
+for (const c of ' \t\n\v\f\r') CLASS[c.charCodeAt(0)] = SPACE;
+const classOf = (c: number): number => (c < 128 ? CLASS[c]! : 0);
+// The last four characters of a token, lower-cased and packed into one number.
+const TRUE = 0x74727565;
+const NULL = 0x6e756c6c;
+const ALSE = 0x616c7365;
+const F = 0x66;
+
+/**
+ * The masked line as one string, its tokens joined by single spaces. One pass over the characters
+ * finds the tokens that may hold a typed value (a digit, a dot, a slash, a boolean, a long hex run);
+ * the others are copied as they are, so a line with nothing to mask allocates nothing. Lines that
+ * may hold a value with spaces (a date, a quoted value) take LINE_MASKS first.
+ */
+export function maskLineText(line: string, cache: Map<string, string>): string {
+  const fast = scanLine(line, cache, false);
+  if (fast !== null) return fast;
+  let t = line;
+  for (const [test, mask] of LINE_MASKS)
+    if (test.test(t)) t = t.replace(mask, (m) => (m.startsWith('="') ? '="<*>"' : WILDCARD));
+  return scanLine(t, cache, true)!;
+}
+
+/** null when `lineMasked` is false and the line may need LINE_MASKS (`\d:\d\d`, `\d\d[-/]\d`, `="`). */
+function scanLine(t: string, cache: Map<string, string>, lineMasked: boolean): string | null {
+  const n = t.length;
+  let out = '';
+  let copied = 0;
+  let k = 0;
+  while (k < n && classOf(t.charCodeAt(k)) & SPACE) k++;
+  copied = k;
+  while (k < n) {
+    const start = k;
+    let special = false;
+    let digits = 0;
+    let dots = 0;
+    let colons = 0;
+    let hexRun = 0;
+    let last4 = 0;
+    let p1 = 0;
+    let p2 = 0;
+    let p3 = 0;
+    for (; k < n; k++) {
+      const c = t.charCodeAt(k);
+      const cls = classOf(c);
+      if (cls & SPACE) break;
+      if (cls & DIGIT) {
+        digits++;
+        if (!lineMasked && classOf(p1) & DIGIT && p2 === 58 && classOf(p3) & DIGIT) return null;
+        if (!lineMasked && (p1 === 45 || p1 === 47) && classOf(p2) & DIGIT && classOf(p3) & DIGIT)
+          return null;
+      } else if (cls & SLASH) special = true;
+      else if (cls & DOT) dots++;
+      else if (c === 58) colons++;
+      else if (c === 34 && p1 === 61 && !lineMasked) return null;
+      hexRun = cls & HEXCHAR ? hexRun + 1 : 0;
+      const fifth = last4 >>> 24;
+      last4 = ((last4 << 8) | (c | 32)) >>> 0;
+      if (hexRun >= 8 || last4 === TRUE || last4 === NULL || (last4 === ALSE && fifth === F)) special = true;
+      p3 = p2;
+      p2 = p1;
+      p1 = c;
+    }
+    const end = k;
+    if (digits > 0 && digits === end - start) {
+      out += t.slice(copied, start) + WILDCARD;
+      copied = end;
+    } else if (special || digits > 0 || colons >= 3 || (dots > 0 && hostNameIn(t, start, end))) {
+      const token = t.slice(start, end);
+      let m = cache.get(token);
+      if (m === undefined) {
+        m = maskToken(token);
+        cache.set(token, m);
+      }
+      if (m !== token) {
+        out += t.slice(copied, start) + m;
+        copied = end;
+      }
+    }
+    // Whitespace other than one space between tokens becomes one space.
+    let ws = k;
+    while (ws < n && classOf(t.charCodeAt(ws)) & SPACE) ws++;
+    if (ws > k && (ws - k > 1 || t.charCodeAt(k) !== 32 || ws === n)) {
+      out += t.slice(copied, k) + (ws === n ? '' : ' ');
+      copied = ws;
+    }
+    k = ws;
+  }
+  return copied === 0 ? t : out + t.slice(copied);
+}
+
+// The delimiters of the 2022 guidelines plus `/` and `\`: a kept prefix or suffix of a varying token
+// ends at one. `<` and `>` are left out so that a kept affix never cuts a `<*>` in half.
+const AFFIX_DELIMS = new Set(' ,!;:=|"\'[](){}.-+@#$%&/\\'.split(''));
+
+/** Lengths of the prefix and suffix all values share, each ending at a delimiter. */
+function affixes(values: readonly string[]): [number, number] {
+  const first = values[0]!;
+  let minLen = first.length;
+  for (const v of values) minLen = Math.min(minLen, v.length);
+  let pre = 0;
+  while (pre < minLen && values.every((v) => v[pre] === first[pre])) pre++;
+  while (pre > 0 && !AFFIX_DELIMS.has(first[pre - 1]!)) pre--;
+  let suf = 0;
+  while (suf < minLen - pre && values.every((v) => v[v.length - 1 - suf] === first[first.length - 1 - suf]))
+    suf++;
+  while (suf > 0 && !AFFIX_DELIMS.has(first[first.length - suf]!)) suf--;
+  return [pre, suf];
+}
+
+/** The template token for a column whose values differ: what they share around one `<*>` (`[<*>]`, `uid=<*>`). */
+function varyingToken(values: readonly string[]): string {
+  const [pre, suf] = affixes(values);
+  const first = values[0]!;
+  return first.slice(0, pre) + WILDCARD + first.slice(first.length - suf);
+}
+
+const NOT_WORD = /[0-9=/\\@]|<\*>/;
+const isWord = (s: string): boolean => /[A-Za-z]/.test(s) && !NOT_WORD.test(s);
+/** Punctuation only: an empty value (`()`, `[]`), which loghub scores as a template of its own. */
+const isEmptyValue = (s: string): boolean => !/[A-Za-z0-9]/.test(s) && !s.includes(WILDCARD);
+const VARIABLE = '\u0003';
+
+/**
+ * The class of each distinct value of a varying column. A word (what differs once the shared affixes
+ * are set aside) is its own class when the column has few of them and they are not the values of one
+ * `key=`; an empty value is its own class; everything else is one variable class.
+ */
+function classify(values: readonly string[], splitBelow: number): Map<string, string> {
+  const [pre, suf] = affixes(values);
+  const keyed = pre > 0 && values[0]![pre - 1] === '=';
+  const cores = values.map((v) => v.slice(pre, v.length - suf));
+  const words = new Set(cores.filter(isWord));
+  const splitWords = !keyed && words.size > 0 && words.size < splitBelow;
+  const out = new Map<string, string>();
+  values.forEach((v, k) => {
+    const core = cores[k]!;
+    out.set(v, core === '' || isEmptyValue(v) || (splitWords && isWord(core)) ? v : VARIABLE);
+  });
+  return out;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export function mineLineTemplates(
+  lines: readonly string[],
+  options: LineTemplateOptions = {},
+): LineTemplates {
+  const splitBelow = options.splitBelow ?? 5;
+
+  // Step 1, once per distinct line; lines that mask to the same tokens are one form with a weight
+  // (their count), which is all the grouping needs: logs repeat themselves, so this is most of the speed.
+  const formOfLine = new Int32Array(lines.length);
+  const formOfText = new Map<string, number>();
+  const formOfTokens = new Map<string, number>();
+  const forms: string[][] = [];
+  const weight: number[] = [];
+  const cache = new Map<string, string>();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    let f = formOfText.get(line);
+    if (f === undefined) {
+      const key = maskLineText(line, cache);
+      f = formOfTokens.get(key);
+      if (f === undefined) {
+        f = forms.length;
+        forms.push(key === '' ? [] : key.split(' '));
+        weight.push(0);
+        formOfTokens.set(key, f);
+      }
+      formOfText.set(line, f);
+    }
+    weight[f]!++;
+    formOfLine[i] = f;
+  }
+  const byLength = new Map<number, number[]>();
+  forms.forEach((tokens, f) => push(byLength, tokens.length, f));
+
+  // Steps 2 and 3: groups of one token count, keyed by their constants.
+  const groupOfForm: string[] = new Array<string>(forms.length);
+  const tokensOf = new Map<string, string[]>();
+  const split = (members: readonly number[], key: string, len: number): void => {
+    let best: Map<string, string> | null = null;
+    let bestCol = -1;
+    let bestClasses = Infinity;
+    const varying: number[] = [];
+    for (let p = 0; p < len; p++) {
+      const values = new Set<string>();
+      for (const f of members) values.add(forms[f]![p]!);
+      if (values.size < 2) continue;
+      varying.push(p);
+      const classes = classify([...values], splitBelow);
+      const n = new Set(classes.values()).size;
+      if (n > 1 && n < bestClasses) {
+        best = classes;
+        bestCol = p;
+        bestClasses = n;
+      }
+    }
+    if (best) {
+      const parts = new Map<string, number[]>();
+      for (const f of members) push(parts, best.get(forms[f]![bestCol]!)!, f);
+      for (const [cls, part] of parts) split(part, `${key}\u0002${bestCol}=${cls}`, len);
+      return;
+    }
+    const tokens = [...forms[members[0]!]!];
+    for (const p of varying) tokens[p] = varyingToken(members.map((f) => forms[f]![p]!));
+    tokensOf.set(key, tokens);
+    for (const f of members) groupOf[f] = key;
+  };
+  const groupOf = groupOfForm;
+  for (const [len, members] of byLength) {
+    const freq: Map<string, number>[] = Array.from({ length: len }, () => new Map<string, number>());
+    for (const f of members) {
+      const tokens = forms[f]!;
+      for (let p = 0; p < len; p++) freq[p]!.set(tokens[p]!, (freq[p]!.get(tokens[p]!) ?? 0) + weight[f]!);
+    }
+    const roots = new Map<string, number[]>();
+    for (const f of members) {
+      const tokens = forms[f]!;
+      const fr = tokens.map((tok, p) => freq[p]!.get(tok)!);
+      // The frequency most of the line's tokens share (the higher on a tie). Masked values are left
+      // out of the vote: shared by every template, they would pull unrelated lines together.
+      const votes = new Map<number, number>();
+      for (let p = 0; p < len; p++)
+        if (tokens[p] !== WILDCARD) votes.set(fr[p]!, (votes.get(fr[p]!) ?? 0) + 1);
+      let root = 0;
+      let rootVotes = 0;
+      for (const [x, c] of votes)
+        if (c > rootVotes || (c === rootVotes && x > root)) {
+          root = x;
+          rootVotes = c;
+        }
+      push(roots, tokens.map((tok, p) => (fr[p]! >= root ? tok : '\u0000')).join('\u0001'), f);
+    }
+    // A token can reach the root of a line by chance, when another message has the same word at that
+    // position (`Invalid user user from …`): a root that is another root with some of its variable
+    // positions filled joins the most frequent such root, and the split below decides again.
+    const rootKeys = [...roots.keys()].sort();
+    const rootTokens = rootKeys.map((k) => (len === 0 ? [] : k.split('\u0001')));
+    const rootWeight = rootKeys.map((k) => roots.get(k)!.reduce((sum, f) => sum + weight[f]!, 0));
+    // A root more general than another shares its first constant (or has none): index by that.
+    const byFirst: Map<string, number[]>[] = Array.from({ length: len }, () => new Map<string, number[]>());
+    const unanchored: number[] = [];
+    rootTokens.forEach((tb, b) => {
+      const p = tb.findIndex((t) => t !== '\u0000');
+      if (p < 0) unanchored.push(b);
+      else push(byFirst[p]!, tb[p]!, b);
+    });
+    const into = rootTokens.map((ta, a) => {
+      let best = -1;
+      const consider = (b: number): void => {
+        if (b === a) return;
+        const tb = rootTokens[b]!;
+        let general = false;
+        for (let p = 0; p < len; p++) {
+          if (tb[p] === ta[p]) continue;
+          if (tb[p] !== '\u0000') return;
+          general = true;
+        }
+        if (general && (best < 0 || rootWeight[b]! > rootWeight[best]!)) best = b;
+      };
+      for (const b of unanchored) consider(b);
+      for (let p = 0; p < len; p++)
+        if (ta[p] !== '\u0000') for (const b of byFirst[p]!.get(ta[p]!) ?? []) consider(b);
+      return best;
+    });
+    const merged = new Map<number, number[]>();
+    rootKeys.forEach((k, a) => {
+      // Each step goes to a strictly more general root, so this ends.
+      let target = a;
+      while (into[target]! >= 0) target = into[target]!;
+      const list = merged.get(target);
+      if (list) list.push(...roots.get(k)!);
+      else merged.set(target, [...roots.get(k)!]);
+    });
+    for (const [a, group] of merged) split(group, `${len}\u0001${rootKeys[a]}`, len);
+  }
+
+  // Step 4, as union-find over the sorted keys so that the result does not depend on input order.
+  const keys = [...tokensOf.keys()].sort();
+  const parent = keys.map((_, k) => k);
+  const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k]!)));
+  const union = (a: number, b: number): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  const byCollapsed = new Map<string, number>();
+  const byAnchor = new Map<string, number[]>();
+  // canonicalTemplate works within tokens, and tokens repeat across templates: once per token.
+  const canonical = new Map<string, string>();
+  const canonicalOf = (tokens: readonly string[]): string => {
+    let out = '';
+    for (let p = 0; p < tokens.length; p++) {
+      const t = tokens[p]!;
+      let c = t.includes(WILDCARD) ? canonical.get(t) : t;
+      if (c === undefined) canonical.set(t, (c = canonicalTemplate(t)));
+      out += p === 0 ? c : ' ' + c;
+    }
+    return out;
+  };
+  keys.forEach((key, k) => {
+    const tokens = tokensOf.get(key)!;
+    // Templates equal once adjacent wildcards are one (as loghub compares them) are one template.
+    const collapsed = canonicalOf(tokens).replace(/<\*>(?: <\*>)+/g, WILDCARD);
+    const other = byCollapsed.get(collapsed);
+    if (other === undefined) byCollapsed.set(collapsed, k);
+    else union(other, k);
+    const anchor = tokens.find((t) => !t.includes(WILDCARD));
+    if (anchor !== undefined && tokens.some((t) => t.includes(WILDCARD))) push(byAnchor, anchor, k);
+  });
+  for (const candidates of byAnchor.values()) {
+    for (const a of candidates) {
+      const ta = tokensOf.get(keys[a]!)!;
+      for (const b of candidates) {
+        const tb = tokensOf.get(keys[b]!)!;
+        if (ta.length < tb.length && find(a) !== find(b) && absorbs(ta, tb)) union(a, b);
+      }
+    }
+  }
+
+  const members = new Map<number, string[]>();
+  keys.forEach((key, k) => push(members, find(k), key));
+  const templateOfRoot = new Map<number, string>();
+  for (const [root, group] of members) {
+    // The shortest form stands for the group; where several have that length, their common template.
+    const candidates = group.map((k) => tokensOf.get(k)!);
+    const len = Math.min(...candidates.map((t) => t.length));
+    const shortest = candidates.filter((t) => t.length === len);
+    const tokens = shortest[0]!.map((t, p) =>
+      shortest.every((s) => s[p] === t) ? t : varyingToken(shortest.map((s) => s[p]!)),
+    );
+    templateOfRoot.set(root, canonicalOf(tokens));
+  }
+  // By template, then key (keys are unique): the default string sort, no comparator to call.
+  const order = [...templateOfRoot].map(([r, t]) => `${t}\u0000${keys[r]}\u0000${r}`).sort();
+  const roots = order.map((o) => Number(o.slice(o.lastIndexOf('\u0000') + 1)));
+  const index = new Map(roots.map((r, g) => [r, g]));
+  const groupOfKey = new Map(keys.map((key, k) => [key, index.get(find(k))!]));
+  const groupOfFormIndex = groupOfForm.map((key) => groupOfKey.get(key)!);
+  const groups = new Array<number>(lines.length);
+  for (let i = 0; i < lines.length; i++) groups[i] = groupOfFormIndex[formOfLine[i]!]!;
+  return { groups, templates: roots.map((r) => templateOfRoot.get(r)!) };
+}
+
+const sameToken = (a: string, b: string): boolean =>
+  a === b || (a.includes(WILDCARD) && b.includes(WILDCARD));
+
+/**
+ * Whether `long` is `short` with short runs of tokens added where a value grew: each added run is at
+ * most two tokens and holds a wildcard (`(<*> KB)`) or is one token right after one (a unit,
+ * `<*> sec`), and names no field of its own (`rhost=<*> user=<*>` is another message than `rhost=<*>`).
+ */
+function absorbs(short: readonly string[], long: readonly string[]): boolean {
+  const n = short.length;
+  const m = long.length;
+  // Each added run is at most two tokens and holds or follows its own wildcard.
+  let wildcards = 0;
+  for (const t of long) if (t.includes(WILDCARD)) wildcards++;
+  if (m - n > 2 * wildcards) return false;
+  const constants = new Set(long);
+  for (const t of short) if (!t.includes(WILDCARD) && !constants.has(t)) return false;
+  // lcs[i][j]: longest common subsequence of short[i..] and long[j..].
+  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i]![j] = sameToken(short[i]!, long[j]!)
+        ? lcs[i + 1]![j + 1]! + 1
+        : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  if (lcs[0]![0] !== n) return false;
+  const added = new Array<boolean>(m).fill(false);
+  let i = 0;
+  for (let j = 0; j < m; j++) {
+    if (i < n && sameToken(short[i]!, long[j]!) && lcs[i]![j] === lcs[i + 1]![j + 1]! + 1) i++;
+    else added[j] = true;
+  }
+  for (let j = 0; j < m;) {
+    if (!added[j]) {
+      j++;
+      continue;
+    }
+    let e = j;
+    while (e < m && added[e]) e++;
+    const run = long.slice(j, e);
+    if (run.length > 2 || run.some((t) => t.includes('='))) return false;
+    const afterWildcard = j > 0 && long[j - 1]!.includes(WILDCARD);
+    if (!run.some((t) => t.includes(WILDCARD)) && !(run.length === 1 && afterWildcard)) return false;
+    j = e;
+  }
+  return true;
+}
+
+/** The delimiters of the 2022 guidelines' token rules. */
+const TOKEN_DELIMS = /([\s,!;:=|"'[\](){}.\-+@#$%&])/;
+
+/**
+ * The corrected loghub labels' conventions (Khan et al., ICSE 2022) on a template: a piece between
+ * delimiters that holds a wildcard and more (and no `/`) is one wildcard (WV: `blk_<*>`, `t<*>`);
+ * `<*>.<*>` is one (DV); `<*><*>`, `#<*>#` and `<*>:<*>` are one (CV).
+ */
+export function canonicalTemplate(template: string): string {
+  if (!template.includes(WILDCARD)) return template;
+  const parts = template.split(TOKEN_DELIMS);
+  for (let i = 0; i < parts.length; i += 2) {
+    const p = parts[i]!;
+    if (p !== WILDCARD && p.includes(WILDCARD) && !p.includes('/')) parts[i] = WILDCARD;
+  }
+  let t = parts.join('');
+  for (let prev = ''; prev !== t;) {
+    prev = t;
+    t = t.replaceAll('<*>.<*>', WILDCARD);
+  }
+  for (let prev = ''; prev !== t;) {
+    prev = t;
+    t = t.replaceAll('<*><*>', WILDCARD).replaceAll('#<*>#', WILDCARD).replaceAll('<*>:<*>', WILDCARD);
+  }
+  return t;
+}
