@@ -42,8 +42,8 @@ export const USE_LITE_MAX_CHARS = 2_000;
  * number of tokens. Measured with `pog eval clusters` (use-lite + TF-IDF), embedding time and templated
  * set ARI: 128 tokens 64 s and 0.964, 64 tokens 43 s and 0.962, 48 tokens 29 s and 0.959, 32 tokens
  * 23 s and 0.951 (TF-IDF alone: 0.937); arena-hard NMI 0.940 at every length. On the generated 100 k
- * corpus the cut keeps 27.5 tokens of 44 on average, which is what brings 100 k prompts under 11
- * minutes on 2 cores (BENCHMARKS.md, bench:cluster:scale).
+ * corpus the cut keeps 27.5 tokens of 44 on average: 100 k prompts embed in 816 s on 2 cores, where
+ * 128 tokens took over 1,050 s for 90 k (BENCHMARKS.md, bench:cluster:scale).
  */
 export const USE_LITE_MAX_TOKENS = 32;
 
