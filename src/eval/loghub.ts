@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { mineLineTemplates } from '../normalize/line-templates.js';
+import { collapseWildcards, mineLineTemplates } from '../normalize/line-templates.js';
 
 /*
  * Scoring of line-template mining against loghub-2k (the 2022 corrected labels), with the metrics of
@@ -45,16 +45,8 @@ export interface TemplateScores {
 
 /** Steps 2–4 above. */
 export function normalizeTemplate(template: string): string {
-  let t = template.replace(/\s+/g, ' ').trim();
-  for (let prev = ''; prev !== t;) {
-    prev = t;
-    t = t.replaceAll('<*>.<*>', WILDCARD);
-  }
-  for (let prev = ''; prev !== t;) {
-    prev = t;
-    t = t.replaceAll('<*><*>', WILDCARD).replaceAll('<*>:<*>', WILDCARD).replaceAll('<*> <*>', WILDCARD);
-  }
-  return t;
+  const t = collapseWildcards(template.replace(/\s+/g, ' ').trim(), ['<*>.<*>']);
+  return collapseWildcards(t, ['<*><*>', '<*>:<*>', '<*> <*>']);
 }
 
 /**

@@ -840,14 +840,15 @@ export function canonicalTemplate(template: string): string {
     const p = parts[i]!;
     if (p !== WILDCARD && p.includes(WILDCARD) && !p.includes('/')) parts[i] = WILDCARD;
   }
-  let t = parts.join('');
+  return collapseWildcards(collapseWildcards(parts.join(''), ['<*>.<*>']), ['<*><*>', '#<*>#', '<*>:<*>']);
+}
+
+/** Replaces each of `runs` (wildcards with what joins them) by one wildcard until none is left. */
+export function collapseWildcards(template: string, runs: readonly string[]): string {
+  let t = template;
   for (let prev = ''; prev !== t;) {
     prev = t;
-    t = t.replaceAll('<*>.<*>', WILDCARD);
-  }
-  for (let prev = ''; prev !== t;) {
-    prev = t;
-    t = t.replaceAll('<*><*>', WILDCARD).replaceAll('#<*>#', WILDCARD).replaceAll('<*>:<*>', WILDCARD);
+    for (const run of runs) t = t.replaceAll(run, WILDCARD);
   }
   return t;
 }
