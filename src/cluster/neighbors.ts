@@ -1,6 +1,14 @@
 import { seededRandom } from '../util/random.js';
 import { sphericalKmeans } from './spherical-kmeans.js';
-import { dotRow, dotRows, setSize, subset, type SparseVector, type VectorSet } from './vector-set.js';
+import {
+  centroidScorer,
+  dotRow,
+  dotRows,
+  setSize,
+  subset,
+  type SparseVector,
+  type VectorSet,
+} from './vector-set.js';
 
 /*
  * Who is near whom. Average linkage only ever joins two groups that hold at least one pair at or above
@@ -212,11 +220,13 @@ function assignCells(
   const home = new Int32Array(n);
   const top = new Int32Array(probes);
   const topSim = new Float64Array(probes);
+  const scores = set.kind === 'sparse' ? centroidScorer(set.rows, centroids, set.dim) : null;
   for (let i = 0; i < n; i++) {
     top.fill(-1);
     topSim.fill(-Infinity);
+    const rowScores = scores?.(i);
     for (let c = 0; c < centroids.length; c++) {
-      const s = dotRow(set, i, centroids[c]!);
+      const s = rowScores ? rowScores[c]! : dotRow(set, i, centroids[c]!);
       if (s <= topSim[probes - 1]!) continue;
       let at = probes - 1;
       while (at > 0 && s > topSim[at - 1]!) {

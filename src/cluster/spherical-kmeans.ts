@@ -6,7 +6,15 @@
  */
 
 import { seededRandom } from '../util/random.js';
-import { addRow, denseRow, dotRow, normalizeInPlace, setSize, type VectorSet } from './vector-set.js';
+import {
+  addRow,
+  centroidScorer,
+  denseRow,
+  dotRow,
+  normalizeInPlace,
+  setSize,
+  type VectorSet,
+} from './vector-set.js';
 
 export interface KmeansResult {
   labels: Int32Array;
@@ -49,8 +57,9 @@ export function sphericalKmeans(set: VectorSet, k: number, seed: number, maxIter
   const labels = new Int32Array(n).fill(-1);
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     let moved = 0;
+    const scores = set.kind === 'sparse' ? centroidScorer(set.rows, centroids, set.dim) : null;
     for (let i = 0; i < n; i++) {
-      const best = nearestCentroid(set, i, centroids);
+      const best = scores ? argmax(scores(i)) : nearestCentroid(set, i, centroids);
       if (labels[i] !== best) {
         labels[i] = best;
         moved++;
@@ -65,6 +74,17 @@ export function sphericalKmeans(set: VectorSet, k: number, seed: number, maxIter
     });
   }
   return { labels, centroids };
+}
+
+/** The first index of the largest score: the same tie rule as nearestCentroid. */
+function argmax(scores: Float64Array): number {
+  let best = 0;
+  let bestSim = -Infinity;
+  for (let c = 0; c < scores.length; c++) {
+    const s = scores[c]!;
+    if (s > bestSim) [bestSim, best] = [s, c];
+  }
+  return best;
 }
 
 function nearestCentroid(set: VectorSet, i: number, centroids: readonly Float32Array[]): number {

@@ -4,7 +4,15 @@ import { findNeighbors } from '../../../src/cluster/neighbors.js';
 import { clusterPatterns } from '../../../src/cluster/patterns.js';
 import { lcsLength, skeletonShare, skeletonWords } from '../../../src/cluster/skeleton.js';
 import { clusteringSpace, lexicalBound } from '../../../src/cluster/space.js';
-import { denseSet, dotRows, sparseSet, type VectorSet } from '../../../src/cluster/vector-set.js';
+import {
+  centroidScorer,
+  denseSet,
+  dotRows,
+  sparse,
+  sparseDot,
+  sparseSet,
+  type VectorSet,
+} from '../../../src/cluster/vector-set.js';
 import { tfidfEmbed } from '../../../src/embed/tfidf.js';
 import { seededRandom } from '../../../src/util/random.js';
 
@@ -149,6 +157,24 @@ describe('clusterPatterns', () => {
     const result = clusterPatterns({ vectors: lexical(['!!!', '???', ...texts]) }, options);
     expect(result.unclustered).toContain(0);
     expect(result.unclustered).toContain(1);
+  });
+});
+
+describe('centroidScorer', () => {
+  it('gives every row-centroid dot product exactly as sparseDot does, bit for bit', () => {
+    const rand = seededRandom(5);
+    const dim = 300;
+    const rows = Array.from({ length: 200 }, () =>
+      sparse(Float32Array.from({ length: dim }, () => (rand() < 0.05 ? rand() - 0.3 : 0))),
+    );
+    const centroids = Array.from({ length: 37 }, () =>
+      Float32Array.from({ length: dim }, () => rand() - 0.5),
+    );
+    const scores = centroidScorer(rows, centroids, dim);
+    rows.forEach((row, i) => {
+      const got = scores(i);
+      centroids.forEach((c, k) => expect(got[k]).toBe(sparseDot(row, c)));
+    });
   });
 });
 
