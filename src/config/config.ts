@@ -49,8 +49,8 @@ const EmbedConfig = z.object({
    * `tfidf` (lexical, fast), `use-lite` (the sentence encoder shipped in the npm package, offline) or
    * `openai` (any OpenAI-compatible /v1/embeddings at llm.baseURL); a sentence embedder's vectors are
    * clustered beside TF-IDF (src/cluster/space.ts). use-lite is the default: it finds paraphrases TF-IDF
-   * cannot (templated set ARI 0.951 against 0.937), at a price: 100 k prompts take about 19 minutes
-   * on 2 cores where `tfidf` takes about 4 (BENCHMARKS.md, bench:cluster).
+   * cannot (templated set ARI 0.951 against 0.937), at a price: 100 k prompts take about 18 minutes
+   * on 2 cores where `tfidf` takes 2.5 (BENCHMARKS.md, bench:cluster).
    */
   model: z.enum(['tfidf', 'use-lite', 'openai']).default('use-lite'),
   /** The model asked of an OpenAI-compatible endpoint. */
