@@ -65,11 +65,9 @@ export async function importFile(
 ): Promise<ImportResult & { inserted: number }> {
   const sink = new MessageSink(db, runId);
   const people = await collectPeople([ref], options);
-  const result = await holdOpen(db, 'write', async () => {
-    const r = await importInto(sink, ref, options, people, onProgress);
-    await sink.flush();
-    return r;
-  });
+  const result = await holdOpen(db, 'write', () =>
+    closing(sink, () => importInto(sink, ref, options, people, onProgress)),
+  );
   return { ...result, inserted: sink.inserted };
 }
 
@@ -89,24 +87,41 @@ export async function importFiles(
   const files: GroupResult['files'] = [];
   // One directory for the group: a Slack export's users.json names people in all its daily files.
   const people = await collectPeople(refs, options);
-  await holdOpen(db, 'write', async () => {
-    for (const ref of refs) {
-      try {
-        files.push(await importInto(sink, ref, options, people, onProgress));
-      } catch (err) {
-        if (!(err instanceof InputError)) throw err;
-        const file = describeRef(ref);
-        const { reason } = await sink.problem(
-          { file, position: err.position, reason: err.message },
-          false,
-          people,
-        );
-        files.push({ file, status: 'failed', reason });
+  await holdOpen(db, 'write', () =>
+    closing(sink, async () => {
+      for (const ref of refs) {
+        try {
+          files.push(await importInto(sink, ref, options, people, onProgress));
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          const file = describeRef(ref);
+          const { reason } = await sink.problem(
+            { file, position: err.position, reason: err.message },
+            false,
+            people,
+          );
+          files.push({ file, status: 'failed', reason });
+        }
       }
-    }
-    await sink.flush();
-  });
+    }),
+  );
   return { files, inserted: sink.inserted };
+}
+
+/**
+ * Runs an import into the sink and commits it. On an unexpected failure what was read before it is
+ * still committed (a re-run then has less to do), unless the database itself is what failed.
+ */
+async function closing<T>(sink: MessageSink, work: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await work();
+  } catch (err) {
+    await sink.close().catch(() => sink.close(false));
+    throw err;
+  }
+  await sink.close();
+  return result;
 }
 
 /**

@@ -196,15 +196,46 @@ export async function withDb<T>(
       release(file, entry);
     }
   };
-  if (access === 'read') return run();
-  // Serialise writers within this process: concurrent transactions on the same rows would conflict.
+  return access === 'read' ? run() : serialWrite(file, run);
+}
+
+/** Serialises writers within this process: concurrent transactions on the same rows would conflict. */
+export async function serialWrite<T>(file: string, fn: () => Promise<T>): Promise<T> {
   const previous = writeQueues.get(file) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(run);
+  const next = previous.catch(() => undefined).then(fn);
   writeQueues.set(file, next);
   try {
     return await next;
   } finally {
     if (writeQueues.get(file) === next) writeQueues.delete(file);
+  }
+}
+
+export interface HeldConnection {
+  conn: DuckDBConnection;
+  /** Closes the connection and lets go of the file. */
+  close(): void;
+}
+
+/**
+ * A write connection kept across many calls, for state that lives on one connection (a temp table
+ * an import stages its rows in). Appending to a temp table conflicts with nobody; what touches shared
+ * tables must still go through `serialWrite`.
+ */
+export async function openWriteConnection(file: string, options: DbOptions = {}): Promise<HeldConnection> {
+  const entry = await acquire(file, 'write', options.busyTimeoutMs ?? 120_000);
+  try {
+    const conn = await entry.instance.connect();
+    return {
+      conn,
+      close: () => {
+        conn.closeSync();
+        release(file, entry);
+      },
+    };
+  } catch (err) {
+    release(file, entry);
+    throw err;
   }
 }
 

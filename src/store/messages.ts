@@ -3,7 +3,7 @@ import type { MessageRecord } from '../ingest/types.js';
 import type { PeopleDirectory } from '../redact/people.js';
 import { redactText } from '../redact/redact.js';
 import { stableId } from '../util/hash.js';
-import { withTransaction } from './db.js';
+import { openWriteConnection, serialWrite, type HeldConnection } from './db.js';
 
 export interface StoredMessage extends MessageRecord {
   id: string;
@@ -42,20 +42,11 @@ const STAGE_COLUMNS = [
   'redactions',
 ] as const;
 
-/**
- * Inserts messages that are not stored yet and links all of them to the run. Returns how many were new.
- * Rows go through a temp table with the appender (far faster than row-by-row INSERTs), then one
- * set-based INSERT … ON CONFLICT DO NOTHING makes re-imports add nothing.
- */
-export async function insertMessages(
-  conn: DuckDBConnection,
-  runId: string,
-  messages: readonly StoredMessage[],
-): Promise<number> {
-  if (messages.length === 0) return 0;
-  await conn.run(
-    `CREATE OR REPLACE TEMP TABLE stage_messages (${STAGE_COLUMNS.map((c) => `${c} VARCHAR`).join(', ')})`,
-  );
+const STAGE_TABLE = `CREATE TEMP TABLE IF NOT EXISTS stage_messages (${STAGE_COLUMNS.map((c) => `${c} VARCHAR`).join(', ')})`;
+
+/** Appends messages to the connection's stage table (created by STAGE_TABLE). */
+async function appendToStage(conn: DuckDBConnection, messages: readonly StoredMessage[]): Promise<void> {
+  if (messages.length === 0) return;
   const appender = await conn.createAppender('stage_messages', 'main', 'temp');
   const nullable = (v: string | null): void =>
     v === null ? appender.appendNull() : appender.appendVarchar(v);
@@ -79,6 +70,14 @@ export async function insertMessages(
     appender.endRow();
   }
   appender.closeSync();
+}
+
+/**
+ * Inserts the staged messages that are not stored yet, links all of them to the run and empties the
+ * stage; inside the caller's transaction. Returns how many were new. One set-based
+ * INSERT … ON CONFLICT DO NOTHING makes re-imports add nothing.
+ */
+async function commitStage(conn: DuckDBConnection, runId: string): Promise<number> {
   const inserted = await conn.run(
     `INSERT INTO messages (id, conversation_id, conversation_title, author, role, text, created_at, source_format,
                            source_file, source_message_id, first_run_id, imported_at, workspace, thread_id, branch,
@@ -91,7 +90,9 @@ export async function insertMessages(
     [runId],
   );
   await conn.run(`INSERT INTO run_messages SELECT $1, id FROM stage_messages`, [runId]);
+  // Dropped, not emptied: deleted rows of a temp table keep their memory.
   await conn.run('DROP TABLE temp.stage_messages');
+  await conn.run(STAGE_TABLE);
   return Number(inserted.rowsChanged);
 }
 
@@ -127,17 +128,33 @@ export async function insertImportErrors(
 }
 
 /**
- * Collects one file's messages and problems and writes them in batches, each batch its own
- * transaction: memory stays bounded on a gigabyte export, the database is held only briefly at a
- * time, and what was written before a later failure stays written. A batch is written while the next
- * one is parsed (DuckDB works on its own threads), and at most one write is in flight.
+ * What is staged before a commit, at most, in characters of text plus 300 a row: DuckDB holds the
+ * stage in its memory (capped for the worker's sake) beside the committed rows it has not checkpointed
+ * yet, and a stage of 32 M characters of ChatGPT messages ran it out of memory.
+ */
+const STAGE_CHARS = 16 * 1024 ** 2;
+
+/**
+ * Collects an import's messages and problems and writes them in two steps, so that memory stays
+ * bounded on a gigabyte export and the shared tables are held only briefly at a time:
+ * - every `batchSize` messages are appended to a temp table on the sink's own connection (nobody else
+ *   sees it, so this waits for no other writer), while the next batch is parsed;
+ * - every `commitRows` staged messages (and at the end) one transaction moves them into `messages`.
+ *   122,880 rows is DuckDB's row group: an insert that large is written straight to the database file
+ *   instead of to the WAL and then again at the checkpoint, which made a 400 k-message JSONL import
+ *   a third faster than committing every 10,000.
+ * What was committed before a later failure stays written; `close` commits what is staged.
  */
 export class MessageSink {
   private batch: StoredMessage[] = [];
-  private batchIds = new Set<string>();
+  /** Ids staged since the last commit: a duplicate inside one INSERT would conflict with itself. */
+  private stagedIds = new Set<string>();
+  private staged = 0;
+  private stagedChars = 0;
   private problems: ImportProblem[] = [];
   private writing: Promise<void> = Promise.resolve();
-  /** Messages read (duplicates inside a batch counted once). */
+  private held: Promise<HeldConnection> | undefined;
+  /** Messages read (duplicates before a commit counted once). */
   read = 0;
   inserted = 0;
   problemCount = 0;
@@ -146,14 +163,16 @@ export class MessageSink {
     private readonly db: string,
     private readonly runId: string,
     private readonly batchSize = 10_000,
+    private readonly commitRows = 122_880,
   ) {}
 
   async add(message: StoredMessage): Promise<void> {
-    if (this.batchIds.has(message.id)) return;
-    this.batchIds.add(message.id);
+    if (this.stagedIds.has(message.id)) return;
+    this.stagedIds.add(message.id);
     this.batch.push(message);
+    this.stagedChars += 300 + message.text.length + (message.rawText?.length ?? 0);
     this.read++;
-    if (this.batch.length >= this.batchSize) await this.startWrite();
+    if (this.batch.length >= this.batchSize) await this.startWrite(false);
   }
 
   /**
@@ -169,29 +188,65 @@ export class MessageSink {
     };
     this.problems.push(recorded);
     if (count) this.problemCount++;
-    if (this.problems.length >= this.batchSize) await this.startWrite();
+    if (this.problems.length >= this.batchSize) await this.startWrite(true);
     return recorded;
   }
 
-  /** Writes what is collected and waits until everything is written. */
+  /** Commits everything collected and waits until it is written. */
   async flush(): Promise<void> {
-    await this.startWrite();
+    await this.startWrite(true);
     await this.writing;
   }
 
-  private async startWrite(): Promise<void> {
+  /** Commits what is collected (unless `commit` is false: after a failure of the database itself) and lets go of the connection. */
+  async close(commit = true): Promise<void> {
+    try {
+      if (commit) await this.flush();
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      if (held) (await held).close();
+    }
+  }
+
+  private connection(): Promise<HeldConnection> {
+    this.held ??= openWriteConnection(this.db).then(async (h) => {
+      await h.conn.run(STAGE_TABLE);
+      return h;
+    });
+    return this.held;
+  }
+
+  private async startWrite(commit: boolean): Promise<void> {
     await this.writing; // one write in flight at most: bounded memory, and its errors surface here
-    if (this.batch.length === 0 && this.problems.length === 0) return;
     const batch = this.batch;
-    const problems = this.problems;
     this.batch = [];
-    this.batchIds = new Set();
-    this.problems = [];
-    this.writing = withTransaction(this.db, async (conn) => {
-      await insertImportErrors(conn, this.runId, problems);
-      return insertMessages(conn, this.runId, batch);
-    }).then((n) => {
-      this.inserted += n;
+    this.staged += batch.length;
+    const full = this.staged >= this.commitRows || this.stagedChars >= STAGE_CHARS;
+    const commitNow = (commit || full) && (this.staged > 0 || this.problems.length > 0);
+    if (batch.length === 0 && !commitNow) return;
+    const problems = this.problems;
+    if (commitNow) {
+      this.problems = [];
+      this.stagedIds = new Set();
+      this.staged = 0;
+      this.stagedChars = 0;
+    }
+    this.writing = this.connection().then(async ({ conn }) => {
+      await appendToStage(conn, batch);
+      if (!commitNow) return;
+      this.inserted += await serialWrite(this.db, async () => {
+        await conn.run('BEGIN TRANSACTION');
+        try {
+          await insertImportErrors(conn, this.runId, problems);
+          const n = await commitStage(conn, this.runId);
+          await conn.run('COMMIT');
+          return n;
+        } catch (err) {
+          await conn.run('ROLLBACK');
+          throw err;
+        }
+      });
     });
   }
 }
