@@ -21,7 +21,7 @@ import type { Embedder } from './embedder.js';
  * suffix is the token limit below: vectors cached under another limit (or by the first version, id
  * `use-lite`, which read 128 tokens) are not reused.
  */
-export const USE_LITE_MODEL = 'use-lite-32';
+export const USE_LITE_MODEL = 'use-lite-20';
 export const USE_LITE_DIM = 512;
 
 /**
@@ -35,17 +35,17 @@ export const USE_LITE_DIM = 512;
 export const USE_LITE_MAX_CHARS = 2_000;
 
 /**
- * Only a text's first 32 SentencePiece tokens (about 20 words) are embedded; the model would read 128.
- * What makes prompts one pattern is mostly their opening instruction, and the TF-IDF half of the
+ * Only a text's first 20 SentencePiece tokens (about a dozen words) are embedded; the model would read
+ * 128. What makes prompts one pattern is mostly their opening instruction, and the TF-IDF half of the
  * clustering space still reads the whole text. The model costs the same ~0.4 ms of CPU a token at any
  * length and batch size (tfjs's WASM backend, compute-bound: ~10 MFLOP a token), so its time is the
- * number of tokens. Measured with `pog eval clusters` (use-lite + TF-IDF), embedding time and templated
- * set ARI: 128 tokens 64 s and 0.964, 64 tokens 43 s and 0.962, 48 tokens 29 s and 0.959, 32 tokens
- * 23 s and 0.951 (TF-IDF alone: 0.937); arena-hard NMI 0.940 at every length. On the generated 100 k
- * corpus the cut keeps 27.5 tokens of 44 on average: 100 k prompts embed in 816 s on 2 cores, where
- * 128 tokens took over 1,050 s for 90 k (BENCHMARKS.md, bench:cluster:scale).
+ * number of tokens. Measured with `pog eval clusters` (use-lite + TF-IDF), templated set ARI: 128
+ * tokens 0.964, 64 tokens 0.962, 48 tokens 0.959, 32 tokens 0.951, 24 tokens 0.953, 20 tokens 0.946
+ * (TF-IDF alone: 0.937); arena-hard NMI 0.940 at every length. The cut is what lets 100 k prompts
+ * embed and cluster within 15 minutes on 2 cores: at 32 tokens (27.5 of the generated corpus's 44 on
+ * average) embedding alone took 816–849 s of it (BENCHMARKS.md, bench:cluster:scale).
  */
-export const USE_LITE_MAX_TOKENS = 32;
+export const USE_LITE_MAX_TOKENS = 20;
 
 /** Texts a worker tokenizes per request: enough that the messages cost nothing next to the work. */
 const TOKENIZE_CHUNK = 1_024;
