@@ -21,7 +21,7 @@ import type { Embedder } from './embedder.js';
  * suffix is the token limit below: vectors cached under another limit (or by the first version, id
  * `use-lite`, which read 128 tokens) are not reused.
  */
-export const USE_LITE_MODEL = 'use-lite-20';
+export const USE_LITE_MODEL = 'use-lite-12';
 export const USE_LITE_DIM = 512;
 
 /**
@@ -35,17 +35,17 @@ export const USE_LITE_DIM = 512;
 export const USE_LITE_MAX_CHARS = 2_000;
 
 /**
- * Only a text's first 20 SentencePiece tokens (about a dozen words) are embedded; the model would read
+ * Only a text's first 12 SentencePiece tokens (about eight words) are embedded; the model would read
  * 128. What makes prompts one pattern is mostly their opening instruction, and the TF-IDF half of the
- * clustering space still reads the whole text. The model costs the same ~0.4 ms of CPU a token at any
- * length and batch size (tfjs's WASM backend, compute-bound: ~10 MFLOP a token), so its time is the
- * number of tokens. Measured with `pog eval clusters` (use-lite + TF-IDF), templated set ARI: 128
- * tokens 0.964, 64 tokens 0.962, 48 tokens 0.959, 32 tokens 0.951, 24 tokens 0.953, 20 tokens 0.946
- * (TF-IDF alone: 0.937); arena-hard NMI 0.940 at every length. The cut is what lets 100 k prompts
- * embed and cluster within 15 minutes on 2 cores: at 32 tokens (27.5 of the generated corpus's 44 on
- * average) embedding alone took 816–849 s of it (BENCHMARKS.md, bench:cluster:scale).
+ * clustering space still reads the whole text. Measured with `pog eval clusters` (use-lite + TF-IDF),
+ * templated set ARI and embedding time: 128 tokens 0.964 (64 s), 64 tokens 0.962 (43 s), 48 tokens
+ * 0.959 (29 s), 32 tokens 0.951 (23 s), 24 tokens 0.953, 20 tokens 0.946 (24 s), 12 tokens 0.950
+ * (15.5 s), 8 tokens 0.932 (15.4 s); TF-IDF alone 0.937; arena-hard NMI 0.940 at every length. Per
+ * text on 2 threads (2,000 prompts of the generated corpus, 189 characters on average): 8 tokens
+ * 2.5 ms, 20 tokens 5.3 ms, 32 tokens 7.1 ms, 64 tokens 10.0 ms. At 32 tokens 100 k prompts took
+ * 816–849 s to embed, most of bench:cluster:scale's 15-minute budget (BENCHMARKS.md).
  */
-export const USE_LITE_MAX_TOKENS = 20;
+export const USE_LITE_MAX_TOKENS = 12;
 
 /** Texts a worker tokenizes per request: enough that the messages cost nothing next to the work. */
 const TOKENIZE_CHUNK = 1_024;

@@ -39,7 +39,7 @@ describe('useLiteEmbed (Universal Sentence Encoder lite, offline)', () => {
     const progress: number[] = [];
     const vectors = await useLiteEmbed(texts, { batchSize: 2, onProgress: (done) => progress.push(done) });
 
-    expect(USE_LITE_MODEL).toBe('use-lite-20');
+    expect(USE_LITE_MODEL).toBe('use-lite-12');
     expect(vectors).toHaveLength(texts.length);
     for (const v of vectors) {
       expect(v).toBeInstanceOf(Float32Array);
