@@ -47,4 +47,16 @@ export default tseslint.config(
     files: ['**/*.js', 'bin/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The web page's script runs in the browser.
+    files: ['src/serve/static/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['document', 'location', 'history', 'fetch', 'localStorage', 'sessionStorage', 'URLSearchParams'].map(
+          (g) => [g, 'readonly'],
+        ),
+      ),
+    },
+  },
 );

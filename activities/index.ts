@@ -1,4 +1,10 @@
 import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
+import {
+  approvedItemIds,
+  markPromoted,
+  writeAndCommit,
+  type PromotedFile,
+} from '../src/promote/promote-run.js';
 import { clusterRun, type ClusterRunOptions, type ClusterSummary } from '../src/cluster/cluster-run.js';
 import type { Config } from '../src/config/config.js';
 import { embedRun, type EmbedSummary } from '../src/embed/embed-run.js';
@@ -137,6 +143,34 @@ export function createActivities(config: Pick<Config, 'llm'>) {
       minAuthors: number;
     }): Promise<{ queued: number; heldBack: number }> {
       return guard(() => queueRun(input.db, input.runId, input.minAuthors));
+    },
+
+    async approvedItems(input: { db: string }): Promise<string[]> {
+      return guard(() => approvedItemIds(input.db));
+    },
+
+    async promoteToGit(input: {
+      db: string;
+      repo: string;
+      itemIds: string[];
+      promotionId: string;
+      promotedAt: string;
+    }): Promise<{ commit: string; files: PromotedFile[] }> {
+      return guard(() =>
+        writeAndCommit(input.db, input.repo, input.itemIds, input.promotionId, input.promotedAt),
+      );
+    },
+
+    async markPromoted(input: {
+      db: string;
+      itemIds: string[];
+      commit: string;
+      promoter: string;
+      promotedAt: string;
+    }): Promise<number> {
+      return guard(() =>
+        markPromoted(input.db, input.itemIds, input.commit, input.promoter, input.promotedAt),
+      );
     },
 
     async finishRun(input: {

@@ -1,1 +1,2 @@
 export { discoverRun } from './discover-run.js';
+export { promoteRun } from './promote-run.js';

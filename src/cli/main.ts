@@ -22,7 +22,13 @@ import {
   slotEvalDocument,
 } from './commands/eval-slots.js';
 import { formatTable, query } from './commands/query.js';
-import { ErrorDocumentSchema, QueryDocumentSchema, printJson } from './output.js';
+import { exportParquet } from '../analytics/export-parquet.js';
+import { exportLangfuse, exportPoml } from '../promote/export-library.js';
+import { TRIAGE_USAGE, triage } from './commands/triage.js';
+import { formatPromotion, promote } from './commands/promote.js';
+import { serve } from './commands/serve.js';
+import { PromoteSummarySchema } from '../promote/summary.js';
+import { ErrorDocumentSchema, ExportDocumentSchema, QueryDocumentSchema, printJson } from './output.js';
 
 const USAGE = `pog — mine the prompts your teams type into AI chats into a governed prompt library
 
@@ -30,6 +36,14 @@ Usage:
   pog discover <export…> [--db FILE] [--json] [--csv-columns MAP]
                                                  import exports (files, folders, .zip) and mine patterns
   pog query "<SQL>" [--db FILE] [--json]         read-only SQL over the database
+  pog triage [list|show|claim|release|approve|reject|defer|edit|merge|note] [ITEM] [--reviewer NAME]
+                                                 review the queue (\`pog triage --help\` for more)
+  pog serve [--host 127.0.0.1] [--port 8787] [--db FILE]
+                                                 the reviewers' web page (prints its URL with the write token)
+  pog promote --to REPO [--reviewer NAME] [--db FILE] [--json]
+                                                 commit the approved templates to a Git prompt library
+  pog export --parquet DIR [--db FILE] [--json]  write every table and analyst view to DIR/<name>.parquet
+  pog export --poml DIR | --langfuse FILE        the approved templates as POML files, or a Langfuse import
   pog worker                                     serve a real Temporal cluster (needs TEMPORAL_ADDRESS)
   pog eval clusters [--prompts DIR] [--json]     score the clustering on labelled prompt sets
   pog eval slots [--prompts DIR] [--json]        score how template induction recovers slot boundaries
@@ -56,12 +70,28 @@ async function main(argv: string[]): Promise<number> {
       'csv-columns': { type: 'string' },
       prompts: { type: 'string' },
       loghub: { type: 'string' },
+      reviewer: { type: 'string' },
+      parquet: { type: 'string' },
+      poml: { type: 'string' },
+      langfuse: { type: 'string' },
+      to: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      status: { type: 'string' },
+      note: { type: 'string' },
+      template: { type: 'string' },
+      into: { type: 'string' },
+      revision: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const [command, ...rest] = positionals;
   const json = values.json;
   try {
+    if (command === 'triage' && values.help) {
+      process.stdout.write(TRIAGE_USAGE + '\n');
+      return 0;
+    }
     if (values.help || command === undefined || command === 'help') {
       process.stdout.write(USAGE + '\n');
       return command === undefined && !values.help ? 2 : 0;
@@ -111,6 +141,48 @@ async function main(argv: string[]): Promise<number> {
         else process.stdout.write(formatClusterEval(doc) + '\n');
         return 0;
       }
+      case 'serve':
+        await serve(config, { host: values.host, port: values.port, reviewer: values.reviewer });
+        return 0;
+      case 'promote': {
+        const summary = await promote(config, values.to, values.reviewer);
+        if (json) printJson(PromoteSummarySchema, summary);
+        else process.stdout.write(formatPromotion(summary) + '\n');
+        return 0;
+      }
+      case 'export': {
+        if (values.poml) {
+          const written = await exportPoml(config.db, values.poml);
+          if (json)
+            printJson(ExportDocumentSchema, {
+              files: written.map((file) => ({ name: 'poml', file, rows: 1 })),
+            });
+          else process.stdout.write(`${written.length} POML file(s) in ${values.poml}\n`);
+          return 0;
+        }
+        if (values.langfuse) {
+          const { file, prompts } = await exportLangfuse(config.db, values.langfuse);
+          if (json) printJson(ExportDocumentSchema, { files: [{ name: 'langfuse', file, rows: prompts }] });
+          else process.stdout.write(`${file}  ${prompts} prompt(s)\n`);
+          return 0;
+        }
+        if (!values.parquet)
+          throw new PogError('USAGE', 'Say what: pog export --parquet DIR | --poml DIR | --langfuse FILE');
+        const files = await exportParquet(config.db, values.parquet);
+        if (json) printJson(ExportDocumentSchema, { files });
+        else for (const f of files) process.stdout.write(`${f.file}  ${f.rows} rows\n`);
+        return 0;
+      }
+      case 'triage':
+        return await triage(config, rest, {
+          reviewer: values.reviewer,
+          status: values.status,
+          note: values.note,
+          template: values.template,
+          into: values.into,
+          revision: values.revision,
+          json,
+        });
       case 'worker':
         await runWorker(config);
         return 0;

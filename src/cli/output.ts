@@ -11,6 +11,10 @@ export const ErrorDocumentSchema = z.object({
 
 export const QueryDocumentSchema = z.object({ rows: z.array(z.record(z.string(), z.unknown())) });
 
+export const ExportDocumentSchema = z.object({
+  files: z.array(z.object({ name: z.string(), file: z.string(), rows: z.number().int() })),
+});
+
 export function printJson<T>(schema: z.ZodType<T>, value: T): void {
   const checked = schema.parse(value);
   process.stdout.write(JSON.stringify(checked, null, 2) + '\n');

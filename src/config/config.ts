@@ -66,6 +66,18 @@ const PrivacyConfig = z.object({
   minAuthors: z.number().int().min(1).default(2),
 });
 
+const TriageConfig = z.object({
+  /** Who the CLI and the web page act as when no --reviewer is given (POG_REVIEWER). */
+  reviewer: z.string().trim().min(1).max(100).optional(),
+  /** How long a claim keeps other reviewers off an item. */
+  claimMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+});
+
 export const ConfigSchema = z.object({
   db: z.string().min(1).default('data/pog.duckdb'),
   temporal: TemporalConfig.default(TemporalConfig.parse({})),
@@ -73,6 +85,7 @@ export const ConfigSchema = z.object({
   cluster: ClusterConfig.default(ClusterConfig.parse({})),
   privacy: PrivacyConfig.default(PrivacyConfig.parse({})),
   embed: EmbedConfig.default(EmbedConfig.parse({})),
+  triage: TriageConfig.default(TriageConfig.parse({})),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -108,6 +121,10 @@ function envOverrides(env: Env): Record<string, unknown> {
       concurrency: int(env.POG_LLM_CONCURRENCY, 'POG_LLM_CONCURRENCY'),
     },
     embed: { model: str(env.POG_EMBEDDER), openaiModel: str(env.POG_EMBEDDING_MODEL) },
+    triage: {
+      reviewer: str(env.POG_REVIEWER),
+      claimMinutes: int(env.POG_CLAIM_MINUTES, 'POG_CLAIM_MINUTES'),
+    },
     privacy: {
       keepRawText: bool(env.POG_KEEP_RAW_TEXT, 'POG_KEEP_RAW_TEXT'),
       keepAuthorNames: bool(env.POG_KEEP_AUTHOR_NAMES, 'POG_KEEP_AUTHOR_NAMES'),

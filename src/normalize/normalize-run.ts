@@ -129,7 +129,13 @@ export async function storeCanonical(
        intent = s.canonical->>'intent', phase = s.canonical->>'phase',
        tags = from_json(s.canonical->'tags', '["VARCHAR"]'), version = (s.canonical->>'version')::INTEGER,
        induced_template = coalesce(s.induced, patterns.induced_template), updated_at = now()
-     FROM temp.stage_canonical s WHERE patterns.id = s.id`,
+     FROM temp.stage_canonical s WHERE patterns.id = s.id AND patterns.edited_by IS NULL`,
+  );
+  // A template a reviewer edited is theirs: a later run refreshes only its source statistics.
+  await conn.run(
+    `UPDATE patterns SET canonical = json_merge_patch(patterns.canonical, json_object('source', s.canonical->'source')),
+       induced_template = coalesce(s.induced, patterns.induced_template), updated_at = now()
+     FROM temp.stage_canonical s WHERE patterns.id = s.id AND patterns.edited_by IS NOT NULL`,
   );
   await conn.run('DROP TABLE temp.stage_canonical');
 }

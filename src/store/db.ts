@@ -185,7 +185,7 @@ export async function withDb<T>(
   fn: (conn: DuckDBConnection) => Promise<T>,
   options: DbOptions = {},
 ): Promise<T> {
-  const busyTimeoutMs = options.busyTimeoutMs ?? (access === 'write' ? 120_000 : 15_000);
+  const busyTimeoutMs = options.busyTimeoutMs ?? (access === 'write' ? 120_000 : 60_000);
   const run = async (): Promise<T> => {
     const entry = await acquire(file, access, busyTimeoutMs);
     const conn = await entry.instance.connect();
@@ -250,7 +250,7 @@ export async function holdOpen<T>(
   fn: () => Promise<T>,
   options: DbOptions = {},
 ): Promise<T> {
-  const entry = await acquire(file, access, options.busyTimeoutMs ?? (access === 'write' ? 120_000 : 15_000));
+  const entry = await acquire(file, access, options.busyTimeoutMs ?? (access === 'write' ? 120_000 : 60_000));
   try {
     return await fn();
   } finally {

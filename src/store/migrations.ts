@@ -226,4 +226,134 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'triage: claims, revisions, decisions, merges; template versions, notes, append-only audit log',
+    sql: `
+      ALTER TABLE triage_items ADD COLUMN revision INTEGER DEFAULT 0;
+      ALTER TABLE triage_items ADD COLUMN claimed_by VARCHAR;
+      ALTER TABLE triage_items ADD COLUMN claim_expires_at TIMESTAMPTZ;
+      ALTER TABLE triage_items ADD COLUMN decided_by VARCHAR;
+      ALTER TABLE triage_items ADD COLUMN decided_at TIMESTAMPTZ;
+      ALTER TABLE triage_items ADD COLUMN merged_into VARCHAR;
+      ALTER TABLE triage_items ADD COLUMN promoted_at TIMESTAMPTZ;
+      ALTER TABLE triage_items ADD COLUMN promoted_commit VARCHAR;
+      UPDATE triage_items SET revision = 0 WHERE revision IS NULL;
+      ALTER TABLE patterns ADD COLUMN edited_by VARCHAR;
+      CREATE TABLE template_versions (
+        pattern_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        template VARCHAR NOT NULL,
+        canonical JSON NOT NULL,
+        author VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE TABLE triage_notes (
+        item_id VARCHAR NOT NULL,
+        reviewer VARCHAR NOT NULL,
+        note VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE SEQUENCE triage_audit_seq;
+      CREATE TABLE triage_audit (
+        seq BIGINT NOT NULL DEFAULT nextval('triage_audit_seq'),
+        occurred_at TIMESTAMPTZ NOT NULL,
+        item_id VARCHAR NOT NULL,
+        pattern_id VARCHAR,
+        reviewer VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        outcome VARCHAR NOT NULL,
+        message VARCHAR,
+        before JSON,
+        after JSON
+      );
+    `,
+  },
+  {
+    version: 11,
+    name: 'analyst views: patterns, phase coverage, reuse, contributors, discovery to promotion, triage throughput, stale templates',
+    // Documented in docs/schema.md. Times are TIMESTAMPTZ; counts INTEGER (never BIGINT: JSON-safe).
+    sql: `
+      CREATE VIEW v_patterns AS
+        SELECT p.id AS pattern_id, p.slug, p.title, p.intent, p.phase, p.tags, p.template, p.version, p.method,
+               p.edited_by, p.size, coalesce(s.occurrences, 0) AS occurrences,
+               coalesce(s.distinct_authors, 0) AS distinct_authors,
+               coalesce(s.distinct_conversations, 0) AS conversations, s.first_seen, s.last_seen,
+               p.cohesion, p.coverage, p.silhouette, t.id AS item_id, coalesce(t.status, 'not_queued') AS status,
+               t.decided_by, t.decided_at, t.promoted_at, t.promoted_commit, p.first_run_id, p.last_run_id,
+               p.created_at AS discovered_at
+        FROM patterns p
+        LEFT JOIN pattern_stats s ON s.id = p.id
+        LEFT JOIN triage_items t ON t.pattern_id = p.id
+        WHERE p.size > 0;
+      CREATE VIEW v_phase_coverage AS
+        WITH phases(phase, ord) AS (
+          VALUES ('requirements', 1), ('design', 2), ('development', 3), ('testing', 4), ('deployment', 5),
+                 ('maintenance', 6), ('other', 7))
+        SELECT ph.phase,
+               count(v.pattern_id)::INTEGER AS patterns,
+               count(v.pattern_id) FILTER (WHERE v.status IN ('approved', 'promoted'))::INTEGER AS approved,
+               count(v.pattern_id) FILTER (WHERE v.status = 'promoted')::INTEGER AS promoted,
+               coalesce(sum(v.occurrences), 0)::INTEGER AS occurrences,
+               coalesce(sum(v.occurrences) FILTER (WHERE v.status = 'promoted'), 0)::INTEGER AS occurrences_promoted,
+               round(coalesce(sum(v.occurrences), 0) / greatest(1, (SELECT sum(occurrences) FROM v_patterns)), 4)
+                 AS share_of_uses
+        FROM phases ph LEFT JOIN v_patterns v ON coalesce(v.phase, 'other') = ph.phase
+        GROUP BY ph.phase, ph.ord ORDER BY ph.ord;
+      CREATE VIEW v_reuse AS
+        SELECT c.pattern_id, date_trunc('week', coalesce(m.created_at, m.imported_at)) AS week,
+               count(*)::INTEGER AS uses,
+               count(DISTINCT coalesce(m.author, '?'))::INTEGER AS authors,
+               count(DISTINCT m.conversation_id)::INTEGER AS conversations
+        FROM candidates c JOIN messages m ON m.id = c.message_id
+        WHERE c.pattern_id IS NOT NULL
+        GROUP BY ALL;
+      CREATE VIEW v_contributors AS
+        SELECT coalesce(m.author, '?') AS author, any_value(m.author_name) AS author_name,
+               count(*)::INTEGER AS prompts,
+               count(DISTINCT c.pattern_id)::INTEGER AS patterns,
+               count(DISTINCT c.pattern_id) FILTER (WHERE t.status IN ('approved', 'promoted'))::INTEGER
+                 AS approved_patterns,
+               count(DISTINCT c.pattern_id) FILTER (WHERE t.status = 'promoted')::INTEGER AS promoted_patterns,
+               min(m.created_at) AS first_seen, max(m.created_at) AS last_seen
+        FROM candidates c JOIN messages m ON m.id = c.message_id
+        LEFT JOIN triage_items t ON t.pattern_id = c.pattern_id
+        GROUP BY 1;
+      CREATE VIEW v_discovery_to_promotion AS
+        SELECT v.pattern_id, v.item_id, v.slug, v.status, v.discovered_at, t.created_at AS queued_at,
+               v.decided_at, v.promoted_at,
+               round(epoch(t.created_at - v.discovered_at) / 3600, 2) AS hours_to_queue,
+               round(epoch(v.decided_at - t.created_at) / 3600, 2) AS hours_to_decision,
+               round(epoch(v.promoted_at - v.discovered_at) / 3600, 2) AS hours_to_promotion
+        FROM v_patterns v LEFT JOIN triage_items t ON t.id = v.item_id;
+      CREATE VIEW v_triage_throughput AS
+        SELECT date_trunc('day', occurred_at) AS day, reviewer,
+               count(*) FILTER (WHERE outcome = 'ok')::INTEGER AS actions,
+               count(*) FILTER (WHERE outcome = 'ok' AND action = 'approve')::INTEGER AS approved,
+               count(*) FILTER (WHERE outcome = 'ok' AND action = 'reject')::INTEGER AS rejected,
+               count(*) FILTER (WHERE outcome = 'ok' AND action = 'merge')::INTEGER AS merged,
+               count(*) FILTER (WHERE outcome = 'ok' AND action = 'defer')::INTEGER AS deferred,
+               count(*) FILTER (WHERE outcome = 'ok' AND action = 'edit')::INTEGER AS edited,
+               count(*) FILTER (WHERE outcome = 'conflict')::INTEGER AS conflicts,
+               count(DISTINCT item_id)::INTEGER AS items
+        FROM triage_audit
+        GROUP BY ALL;
+      CREATE VIEW v_stale_templates AS
+        WITH newest AS (SELECT max(coalesce(created_at, imported_at)) AS at_ FROM messages)
+        SELECT v.pattern_id, v.slug, v.status, v.template, v.version, v.last_seen, v.promoted_at,
+               date_diff('day', v.last_seen, newest.at_)::INTEGER AS days_since_last_use,
+               p.induced_template,
+               (p.induced_template IS NOT NULL AND p.induced_template <> v.template AND p.edited_by IS NULL)
+                 AS drifted,
+               CASE
+                 WHEN v.last_seen IS NULL THEN 'never used with a timestamp'
+                 WHEN date_diff('day', v.last_seen, newest.at_) > 90 THEN 'not used in the last 90 days of chats'
+                 ELSE 'the members now induce another template'
+               END AS reason
+        FROM v_patterns v JOIN patterns p ON p.id = v.pattern_id, newest
+        WHERE v.status IN ('approved', 'promoted')
+          AND (v.last_seen IS NULL OR date_diff('day', v.last_seen, newest.at_) > 90
+               OR (p.induced_template IS NOT NULL AND p.induced_template <> v.template AND p.edited_by IS NULL));
+    `,
+  },
 ];

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { ensureDevServer } from '../../../workers/dev-server.js';
-import { connectWorker, createPogWorker } from '../../../workers/worker.js';
+import { resolve } from 'node:path';
+import type { Client } from '@temporalio/client';
 import { llmEnabled, type Config } from '../../config/config.js';
 import { PogError } from '../../errors.js';
 import type { IngestOptions } from '../../ingest/types.js';
 import { RunSummarySchema, type DiscoverInput, type RunSummary } from '../../run-summary.js';
 import type { discoverRun } from '../../../workflows/index.js';
 import { info } from '../output.js';
+import { withTemporal } from '../temporal-session.js';
 
 export function newRunId(now = new Date()): string {
   const stamp = now
@@ -53,20 +52,6 @@ async function execute(client: Client, config: Config, input: DiscoverInput): Pr
   return RunSummarySchema.parse(result);
 }
 
-/** A run on a cluster waits for a worker: say so when none is polling, instead of hanging silently. */
-async function warnIfNoWorker(client: Client, config: Config): Promise<void> {
-  const { pollers } = await client.workflowService.describeTaskQueue({
-    namespace: config.temporal.namespace,
-    taskQueue: { name: config.temporal.taskQueue },
-  });
-  if (!pollers || pollers.length === 0) {
-    info(
-      `No worker polls task queue "${config.temporal.taskQueue}" yet: the run waits until one does. ` +
-        'Start one with `pog worker` (same TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and POG_TASK_QUEUE).',
-    );
-  }
-}
-
 /**
  * Starts one discovery run and waits for it. With TEMPORAL_ADDRESS it only starts the workflow
  * (workers come from `pog worker`); without, it runs its own dev server and worker and stops them after.
@@ -79,43 +64,10 @@ export async function discover(
   if (paths.length === 0)
     throw new PogError('USAGE', 'Name at least one export: pog discover <file|folder|zip…>');
   const input = workflowInput(config, paths, newRunId(), ingest);
-
-  if (config.temporal.address) {
-    const connection = await Connection.connect({ address: config.temporal.address });
-    try {
-      info(
-        `Run ${input.runId} started on ${config.temporal.address} (task queue ${config.temporal.taskQueue}).`,
-      );
-      const client = new Client({ connection, namespace: config.temporal.namespace });
-      await warnIfNoWorker(client, config);
-      return await execute(client, config, input);
-    } finally {
-      await connection.close();
-    }
-  }
-
-  const server = await ensureDevServer({
-    port: config.temporal.embeddedPort,
-    stateDir: join(dirname(config.db), 'temporal'),
-    cliPath: config.temporal.cliPath,
-    namespace: config.temporal.namespace,
-    log: info,
+  return withTemporal(config, (client, where) => {
+    info(`Run ${input.runId} started on ${where}.`);
+    return execute(client, config, input);
   });
-  try {
-    const nativeConnection = await connectWorker(server.address);
-    const connection = await Connection.connect({ address: server.address });
-    try {
-      const worker = await createPogWorker({ connection: nativeConnection, config });
-      const client = new Client({ connection, namespace: config.temporal.namespace });
-      info(`Run ${input.runId} started (embedded Temporal on ${server.address}).`);
-      return await worker.runUntil(execute(client, config, input));
-    } finally {
-      await connection.close();
-      await nativeConnection.close();
-    }
-  } finally {
-    await server.stop();
-  }
 }
 
 export function formatSummary(s: RunSummary): string {

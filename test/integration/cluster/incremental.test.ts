@@ -58,9 +58,10 @@ describe('incremental mining', () => {
     // Reviewers promote it; the next week brings two more reviews, a new pattern, and a one-off that
     // now pairs with last week's haiku.
     await withTransaction(db, (c) =>
-      c.run(`INSERT INTO triage_items VALUES ('t1', $1, 'promoted', 'run-1', now(), now())`, [
-        String(before[0]!.id),
-      ]),
+      c.run(
+        `INSERT INTO triage_items (id, pattern_id, status, run_id, created_at, updated_at) VALUES ('t1', $1, 'promoted', 'run-1', now(), now())`,
+        [String(before[0]!.id)],
+      ),
     );
     const second = await run(
       db,

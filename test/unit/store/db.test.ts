@@ -39,7 +39,9 @@ describe('withDb', () => {
     const db = join(tempDir(), 'x.duckdb');
     await expect(
       withTransaction(db, async (c) => {
-        await c.run(`INSERT INTO triage_items VALUES ('t1', 'p1', 'new', 'r', now(), now())`);
+        await c.run(
+          `INSERT INTO triage_items (id, pattern_id, status, run_id, created_at, updated_at) VALUES ('t1', 'p1', 'new', 'r', now(), now())`,
+        );
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
@@ -86,7 +88,9 @@ describe('withDb', () => {
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         withTransaction(db, (c) =>
-          c.run(`INSERT INTO triage_items VALUES ('t${i}', 'p${i}', 'new', 'r', now(), now())`),
+          c.run(
+            `INSERT INTO triage_items (id, pattern_id, status, run_id, created_at, updated_at) VALUES ('t${i}', 'p${i}', 'new', 'r', now(), now())`,
+          ),
         ),
       ),
     );

@@ -1,0 +1,62 @@
+import { dirname, join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { ensureDevServer } from '../../workers/dev-server.js';
+import { connectWorker, createPogWorker } from '../../workers/worker.js';
+import type { Config } from '../config/config.js';
+import { info } from './output.js';
+
+/** A run on a cluster waits for a worker: say so when none is polling, instead of hanging silently. */
+async function warnIfNoWorker(client: Client, config: Config): Promise<void> {
+  const { pollers } = await client.workflowService.describeTaskQueue({
+    namespace: config.temporal.namespace,
+    taskQueue: { name: config.temporal.taskQueue },
+  });
+  if (!pollers || pollers.length === 0) {
+    info(
+      `No worker polls task queue "${config.temporal.taskQueue}" yet: the workflow waits until one does. ` +
+        'Start one with `pog worker` (same TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and POG_TASK_QUEUE).',
+    );
+  }
+}
+
+/**
+ * Runs `fn` with a Temporal client. With TEMPORAL_ADDRESS the workflows it starts run on that cluster's
+ * workers (`pog worker`); without, this process runs its own dev server and worker for the duration
+ * and stops both after.
+ */
+export async function withTemporal<T>(
+  config: Config,
+  fn: (client: Client, where: string) => Promise<T>,
+): Promise<T> {
+  if (config.temporal.address) {
+    const connection = await Connection.connect({ address: config.temporal.address });
+    try {
+      const client = new Client({ connection, namespace: config.temporal.namespace });
+      await warnIfNoWorker(client, config);
+      return await fn(client, `${config.temporal.address} (task queue ${config.temporal.taskQueue})`);
+    } finally {
+      await connection.close();
+    }
+  }
+  const server = await ensureDevServer({
+    port: config.temporal.embeddedPort,
+    stateDir: join(dirname(config.db), 'temporal'),
+    cliPath: config.temporal.cliPath,
+    namespace: config.temporal.namespace,
+    log: info,
+  });
+  try {
+    const nativeConnection = await connectWorker(server.address);
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const worker = await createPogWorker({ connection: nativeConnection, config });
+      const client = new Client({ connection, namespace: config.temporal.namespace });
+      return await worker.runUntil(fn(client, `embedded Temporal on ${server.address}`));
+    } finally {
+      await connection.close();
+      await nativeConnection.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}
