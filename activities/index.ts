@@ -25,7 +25,7 @@ import {
 import { normalizeRun, type NormalizeSummary } from '../src/normalize/normalize-run.js';
 import { queueRun } from '../src/queue/queue-run.js';
 import type { DiscoverInput, RunSummary } from '../src/run-summary.js';
-import { finishRun, recordImportErrors, startRun } from '../src/store/runs.js';
+import { finishRun, markRunCancelled, recordImportErrors, startRun } from '../src/store/runs.js';
 
 /*
  * Thin wrappers over src/: they translate errors into Temporal's terms (bad input and rejected
@@ -171,6 +171,10 @@ export function createActivities(config: Pick<Config, 'llm'>) {
       return guard(() =>
         markPromoted(input.db, input.itemIds, input.commit, input.promoter, input.promotedAt),
       );
+    },
+
+    async markRunCancelled(input: { db: string; runId: string }): Promise<void> {
+      return guard(() => markRunCancelled(input.db, input.runId));
     },
 
     async finishRun(input: {

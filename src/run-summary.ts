@@ -9,6 +9,26 @@ export const FileErrorSchema = z.object({
 });
 export type FileError = z.infer<typeof FileErrorSchema>;
 
+export const STAGES = ['import', 'extract', 'embed', 'cluster', 'normalize', 'refine', 'queue'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const StageTimeSchema = z.object({ name: z.enum(STAGES), seconds: z.number().nonnegative() });
+
+/** What the run workflow's `progress` query answers while it runs. */
+export const RunProgressSchema = z.object({
+  runId: z.string(),
+  /** The stage running now; `done` at the end. */
+  stage: z.enum([...STAGES, 'starting', 'done']),
+  /** File groups imported so far, of all. */
+  importGroups: z.object({ done: z.number().int(), total: z.number().int() }),
+  /** LLM refinements finished, of those to do. */
+  refined: z.object({ done: z.number().int(), total: z.number().int() }),
+  stages: z.array(
+    z.object({ name: z.enum(STAGES), startedAt: z.string(), finishedAt: z.string().nullable() }),
+  ),
+});
+export type RunProgress = z.infer<typeof RunProgressSchema>;
+
 /** What `pog discover --json` prints and what the run workflow returns. */
 export const RunSummarySchema = z.object({
   runId: z.string(),
@@ -49,11 +69,14 @@ export const RunSummarySchema = z.object({
     /** US dollars spent on accepted answers (rejected ones are in `llm_calls`); null when the price is unknown. */
     costUsd: z.number().nonnegative().nullable(),
   }),
+  /** Each stage's wall time, in order (absent in summaries of runs from before it was recorded). */
+  stages: z.array(StageTimeSchema).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
 /** The workflow's input: ids and paths only, never message bodies or vectors. */
 export interface DiscoverInput {
+  /** Empty in a schedule's input: each scheduled run takes its workflow id. */
   runId: string;
   /** Absolute path of the DuckDB file; workers must see the same path. */
   db: string;

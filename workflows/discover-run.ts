@@ -1,7 +1,20 @@
-import { ActivityFailure, log, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { InputRef } from '../src/ingest/types.js';
-import type { DiscoverInput, FileError, RunSummary } from '../src/run-summary.js';
+import type { DiscoverInput, FileError, RunProgress, RunSummary, Stage } from '../src/run-summary.js';
+
+/** Where a run is: stage, file groups imported, refinements done, each stage's start and end. */
+export const progressQuery = defineQuery<RunProgress>('progress');
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 };
 const standard: ActivityOptions = { startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute', retry };
@@ -47,7 +60,48 @@ async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => P
  * One discovery run: ingest → extract → embed → cluster → normalize → queue. Every stage reads and
  * writes the DuckDB file named in the input; only ids, paths and counts travel through here.
  */
-export async function discoverRun(input: DiscoverInput): Promise<RunSummary> {
+export async function discoverRun(scheduled: DiscoverInput): Promise<RunSummary> {
+  // A scheduled run's input has no id: each one takes its workflow id (the schedule's, plus the time).
+  const input = scheduled.runId ? scheduled : { ...scheduled, runId: workflowInfo().workflowId };
+  const { db, runId } = input;
+  const progress: RunProgress = {
+    runId,
+    stage: 'starting',
+    importGroups: { done: 0, total: 0 },
+    refined: { done: 0, total: 0 },
+    stages: [],
+  };
+  setHandler(progressQuery, () => progress);
+  // Workflow time is replay-safe: the same on every replay.
+  const enter = (name: Stage): void => {
+    const now = new Date().toISOString();
+    const last = progress.stages.at(-1);
+    if (last && last.finishedAt === null) last.finishedAt = now;
+    progress.stage = name;
+    progress.stages.push({ name, startedAt: now, finishedAt: null });
+  };
+  const stageTimes = (): RunSummary['stages'] =>
+    progress.stages.map((s) => ({
+      name: s.name,
+      seconds: (Date.parse(s.finishedAt ?? new Date().toISOString()) - Date.parse(s.startedAt)) / 1000,
+    }));
+  try {
+    return await run(input, progress, enter, stageTimes);
+  } catch (err) {
+    if (isCancellation(err)) {
+      // Cancelled (`pog runs cancel`): what was imported stays; the run is recorded as cancelled.
+      await CancellationScope.nonCancellable(() => acts.markRunCancelled({ db, runId }));
+    }
+    throw err;
+  }
+}
+
+async function run(
+  input: DiscoverInput,
+  progress: RunProgress,
+  enter: (name: Stage) => void,
+  stageTimes: () => RunSummary['stages'],
+): Promise<RunSummary> {
   const { db, runId } = input;
   await acts.startRun({ db, runId, paths: input.paths });
 
@@ -58,6 +112,8 @@ export async function discoverRun(input: DiscoverInput): Promise<RunSummary> {
   let messages = 0;
   let messagesNew = 0;
 
+  enter('import');
+  progress.importGroups.total = listing.groups.length;
   await pool(listing.groups, IMPORT_CONCURRENCY, async (refs) => {
     try {
       const group = await acts.importFiles({
@@ -87,16 +143,21 @@ export async function discoverRun(input: DiscoverInput): Promise<RunSummary> {
       for (const ref of refs) errors.push({ file: describe(ref), reason: failureReason(err) });
       log.warn('import failed after retries', { files: refs.length, reason: failureReason(err) });
     }
+    progress.importGroups.done++;
   });
 
+  enter('extract');
   const extracted = await acts.extractCandidates({ db, runId });
+  enter('embed');
   const embedded = await acts.embedCandidates({ db, runId, ...(input.embed ? { embed: input.embed } : {}) });
+  enter('cluster');
   const clustered = await acts.clusterCandidates({
     db,
     runId,
     vectorPath: embedded.path,
     options: input.cluster,
   });
+  enter('normalize');
   const normalized = await acts.normalizePatterns({ db, runId });
 
   const llmSummary: RunSummary['llm'] = {
@@ -109,6 +170,8 @@ export async function discoverRun(input: DiscoverInput): Promise<RunSummary> {
     costUsd: null,
   };
   if (input.llm !== null) {
+    enter('refine');
+    progress.refined.total = normalized.patternIds.length;
     const llm = llmActivities(input.llm.maxAttempts);
     await pool(normalized.patternIds, input.llm.concurrency ?? 4, async (patternId) => {
       try {
@@ -122,6 +185,7 @@ export async function discoverRun(input: DiscoverInput): Promise<RunSummary> {
           reason: failureReason(err),
         });
       }
+      progress.refined.done++;
     });
   }
 
@@ -130,6 +194,7 @@ export async function discoverRun(input: DiscoverInput): Promise<RunSummary> {
     Object.assign(llmSummary, await acts.llmUsage({ db, runId }));
   }
 
+  enter('queue');
   const { queued, heldBack } = await acts.queueForTriage({
     db,
     runId,
@@ -150,6 +215,9 @@ export async function discoverRun(input: DiscoverInput): Promise<RunSummary> {
     skipped,
     llm: llmSummary,
   };
+  summary.stages = stageTimes();
+  progress.stages.at(-1)!.finishedAt = new Date().toISOString();
+  progress.stage = 'done';
   await acts.finishRun({ db, summary, status: 'completed' });
   return summary;
 }

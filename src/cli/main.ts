@@ -27,6 +27,9 @@ import { exportLangfuse, exportPoml } from '../promote/export-library.js';
 import { TRIAGE_USAGE, triage } from './commands/triage.js';
 import { formatPromotion, promote } from './commands/promote.js';
 import { serve } from './commands/serve.js';
+import { runs } from './commands/runs.js';
+import { schedule } from './commands/schedule.js';
+import { up } from './commands/up.js';
 import { PromoteSummarySchema } from '../promote/summary.js';
 import { ErrorDocumentSchema, ExportDocumentSchema, QueryDocumentSchema, printJson } from './output.js';
 
@@ -38,6 +41,10 @@ Usage:
   pog query "<SQL>" [--db FILE] [--json]         read-only SQL over the database
   pog triage [list|show|claim|release|approve|reject|defer|edit|merge|note] [ITEM] [--reviewer NAME]
                                                  review the queue (\`pog triage --help\` for more)
+  pog up [--port 8787]                           Temporal dev server + worker + web page until Ctrl-C
+  pog schedule create NAME (--cron EXPR | --every DUR) <export…> | list | pause | resume | trigger | delete NAME
+                                                 discovery runs on Temporal Schedules (needs a server: pog up)
+  pog runs list | show RUN | cancel RUN [--json] the discovery runs: counts, errors, stage times, live progress
   pog serve [--host 127.0.0.1] [--port 8787] [--db FILE]
                                                  the reviewers' web page (prints its URL with the write token)
   pog promote --to REPO [--reviewer NAME] [--db FILE] [--json]
@@ -76,6 +83,8 @@ async function main(argv: string[]): Promise<number> {
       langfuse: { type: 'string' },
       to: { type: 'string' },
       host: { type: 'string' },
+      cron: { type: 'string' },
+      every: { type: 'string' },
       port: { type: 'string' },
       status: { type: 'string' },
       note: { type: 'string' },
@@ -141,6 +150,20 @@ async function main(argv: string[]): Promise<number> {
         else process.stdout.write(formatClusterEval(doc) + '\n');
         return 0;
       }
+      case 'up':
+        await up(config, { host: values.host, port: values.port, reviewer: values.reviewer });
+        return 0;
+      case 'schedule': {
+        const csvColumns = values['csv-columns'];
+        return await schedule(config, rest, {
+          cron: values.cron,
+          every: values.every,
+          json,
+          ...(csvColumns ? { ingest: { csvColumns: parseCsvColumns(csvColumns) } } : {}),
+        });
+      }
+      case 'runs':
+        return await runs(config, rest, json);
       case 'serve':
         await serve(config, { host: values.host, port: values.port, reviewer: values.reviewer });
         return 0;

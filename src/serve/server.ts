@@ -26,6 +26,11 @@ export interface ServeOptions {
   /** The reviewer writes are made as when the page does not name one. */
   reviewer?: string | undefined;
   claimMinutes: number;
+  /**
+   * The origin browsers reach the page at, when it is not the address it listens on (in a container
+   * listening on 0.0.0.0 behind a published port: `http://127.0.0.1:8080`). POG_SERVE_ORIGIN.
+   */
+  publicOrigin?: string | undefined;
 }
 
 export interface RunningServer {
@@ -224,6 +229,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   origin = `http://${hostPart}:${port}`;
   allowedHosts.add(`${hostPart}:${port}`);
   if (options.host === '127.0.0.1' || options.host === '::1') allowedHosts.add(`localhost:${port}`);
+  if (options.publicOrigin) {
+    const pub = new URL(options.publicOrigin);
+    origin = pub.origin;
+    allowedHosts.add(pub.host);
+  }
   return {
     url: origin,
     token,

@@ -39,6 +39,13 @@ export async function finishRun(
   });
 }
 
+/** A run stopped by `pog runs cancel`: what it imported stays, its row says it did not finish. */
+export async function markRunCancelled(db: string, runId: string): Promise<void> {
+  await withTransaction(db, async (conn) => {
+    await conn.run(`UPDATE runs SET status = 'cancelled', finished_at = now() WHERE id = $1`, [runId]);
+  });
+}
+
 /** Errors found before any file was read (a path that does not exist, an unreadable archive). */
 export async function recordImportErrors(
   db: string,

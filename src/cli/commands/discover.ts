@@ -4,7 +4,16 @@ import type { Client } from '@temporalio/client';
 import { llmEnabled, type Config } from '../../config/config.js';
 import { PogError } from '../../errors.js';
 import type { IngestOptions } from '../../ingest/types.js';
-import { RunSummarySchema, type DiscoverInput, type RunSummary } from '../../run-summary.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  RunProgressSchema,
+  RunSummarySchema,
+  STAGES,
+  type DiscoverInput,
+  type RunProgress,
+  type RunSummary,
+  type Stage,
+} from '../../run-summary.js';
 import type { discoverRun } from '../../../workflows/index.js';
 import { info } from '../output.js';
 import { withTemporal } from '../temporal-session.js';
@@ -17,7 +26,7 @@ export function newRunId(now = new Date()): string {
   return `run-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-function workflowInput(
+export function workflowInput(
   config: Config,
   paths: readonly string[],
   runId: string,
@@ -44,12 +53,63 @@ function workflowInput(
 }
 
 async function execute(client: Client, config: Config, input: DiscoverInput): Promise<RunSummary> {
-  const result = await client.workflow.execute<typeof discoverRun>('discoverRun', {
+  const handle = await client.workflow.start<typeof discoverRun>('discoverRun', {
     taskQueue: config.temporal.taskQueue,
     workflowId: input.runId,
     args: [input],
   });
-  return RunSummarySchema.parse(result);
+  const result = handle.result();
+  const stop = showProgress(() => handle.query<RunProgress>('progress'));
+  try {
+    return RunSummarySchema.parse(await result);
+  } finally {
+    await stop();
+  }
+}
+
+function progressLine(p: RunProgress): string {
+  const parts = [`${p.runId}: ${p.stage}`];
+  if (p.stage === 'import') parts.push(`file groups ${p.importGroups.done}/${p.importGroups.total}`);
+  if (p.stage === 'refine') parts.push(`patterns ${p.refined.done}/${p.refined.total}`);
+  return parts.join(', ');
+}
+
+function bar(p: RunProgress): string {
+  const width = 24;
+  const done = p.stage === 'done' ? STAGES.length : Math.max(0, STAGES.indexOf(p.stage as Stage));
+  const filled = Math.round((done / STAGES.length) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progressLine(p)}`;
+}
+
+/**
+ * Polls the run's progress query: a bar redrawn in place on a terminal, a plain line per change
+ * otherwise (logs, CI). Everything goes to stderr; stdout keeps the summary. Returns a stopper.
+ */
+function showProgress(poll: () => Promise<RunProgress>): () => Promise<void> {
+  const tty = process.stderr.isTTY;
+  let last = '';
+  const stop = new AbortController();
+  const tick = async (): Promise<void> => {
+    try {
+      const p = RunProgressSchema.parse(await poll());
+      const line = tty ? bar(p) : progressLine(p);
+      if (line !== last) process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+      last = line;
+    } catch {
+      // The worker has not picked the run up yet, or it just finished: nothing to show this time.
+    }
+  };
+  const loop = (async () => {
+    while (!stop.signal.aborted) {
+      await tick();
+      await sleep(tty ? 250 : 1000, undefined, { signal: stop.signal }).catch(() => undefined);
+    }
+  })();
+  return async () => {
+    stop.abort();
+    await loop;
+    if (tty && last !== '') process.stderr.write('\n');
+  };
 }
 
 /**

@@ -18,6 +18,7 @@ export async function serve(
     port,
     reviewer: flags.reviewer ?? config.triage.reviewer,
     claimMinutes: config.triage.claimMinutes,
+    publicOrigin: process.env.POG_SERVE_ORIGIN || undefined,
     ...(process.env.POG_SERVE_TOKEN ? { token: process.env.POG_SERVE_TOKEN } : {}),
   });
   info(`pog serve: open ${running.url}/#token=${running.token}`);
