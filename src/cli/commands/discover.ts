@@ -43,7 +43,7 @@ export function workflowInput(
     ...(Object.keys(options).length > 0 ? { ingest: options } : {}),
     queue: { minAuthors },
     embed: config.embed,
-    db: config.db,
+    db: resolve(config.db),
     paths: paths.map((p) => resolve(p)),
     cluster: config.cluster,
     llm: llmEnabled(config)

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   ScheduleAlreadyRunning,
   ScheduleNotFoundError,
@@ -137,17 +136,7 @@ export async function schedule(
               workflowType: 'discoverRun',
               workflowId: `sched-${name}`,
               taskQueue: config.temporal.taskQueue,
-              args: [
-                {
-                  ...workflowInput(
-                    config,
-                    paths.map((p) => resolve(p)),
-                    '',
-                    flags.ingest ?? {},
-                  ),
-                  db: resolve(config.db),
-                },
-              ],
+              args: [workflowInput(config, paths, '', flags.ingest ?? {})],
             },
             // One run at a time: a run still going when the next is due makes it wait, not pile up.
             policies: { overlap: 'BUFFER_ONE', catchupWindow: '1 minute' },
