@@ -89,6 +89,8 @@ export interface DiscoverInput {
   embed?: { model: 'tfidf' | 'use-lite' | 'openai'; openaiModel: string };
   /** Who reaches reviewers; absent: every pattern (runs started by older clients). */
   queue?: { minAuthors: number };
+  /** How soon a step whose worker died is retried elsewhere (a Temporal duration; default 1 minute). */
+  heartbeatTimeout?: string;
   /** LLM refinement, when an endpoint is configured; null for the deterministic path only. */
   llm: { model: string; maxAttempts: number; concurrency?: number } | null;
 }

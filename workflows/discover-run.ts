@@ -17,9 +17,14 @@ import type { DiscoverInput, FileError, RunProgress, RunSummary, Stage } from '.
 export const progressQuery = defineQuery<RunProgress>('progress');
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 };
-const standard: ActivityOptions = { startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute', retry };
-
-const acts = proxyActivities<Activities>(standard);
+/**
+ * A worker that dies mid-step (kill -9, a lost machine) stops heartbeating: after `heartbeatTimeout`
+ * the step is retried on another worker. Steps heartbeat every 5 s.
+ */
+function stepActivities(heartbeatTimeout: string): Activities {
+  const standard: ActivityOptions = { startToCloseTimeout: '30 minutes', heartbeatTimeout, retry };
+  return proxyActivities<Activities>(standard);
+}
 
 /** An LLM endpoint answers 429 and 5xx under load: a few spaced retries, then the deterministic template stands. */
 function llmActivities(maximumAttempts: number): Activities {
@@ -85,8 +90,9 @@ export async function discoverRun(scheduled: DiscoverInput): Promise<RunSummary>
       name: s.name,
       seconds: (Date.parse(s.finishedAt ?? new Date().toISOString()) - Date.parse(s.startedAt)) / 1000,
     }));
+  const acts = stepActivities(input.heartbeatTimeout ?? '1 minute');
   try {
-    return await run(input, progress, enter, stageTimes);
+    return await run(input, acts, progress, enter, stageTimes);
   } catch (err) {
     if (isCancellation(err)) {
       // Cancelled (`pog runs cancel`): what was imported stays; the run is recorded as cancelled.
@@ -98,6 +104,7 @@ export async function discoverRun(scheduled: DiscoverInput): Promise<RunSummary>
 
 async function run(
   input: DiscoverInput,
+  acts: Activities,
   progress: RunProgress,
   enter: (name: Stage) => void,
   stageTimes: () => RunSummary['stages'],

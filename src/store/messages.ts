@@ -89,7 +89,12 @@ async function commitStage(conn: DuckDBConnection, runId: string): Promise<numbe
      ON CONFLICT DO NOTHING`,
     [runId],
   );
-  await conn.run(`INSERT INTO run_messages SELECT $1, id FROM stage_messages`, [runId]);
+  // An import retried after a crash stages the same messages again: each is linked to the run once.
+  await conn.run(
+    `INSERT INTO run_messages SELECT $1, s.id FROM stage_messages s
+     WHERE NOT EXISTS (SELECT 1 FROM run_messages r WHERE r.run_id = $1 AND r.message_id = s.id)`,
+    [runId],
+  );
   // Dropped, not emptied: deleted rows of a temp table keep their memory.
   await conn.run('DROP TABLE temp.stage_messages');
   await conn.run(STAGE_TABLE);
@@ -121,9 +126,13 @@ export async function insertImportErrors(
     appender.endRow();
   }
   appender.closeSync();
-  await conn.run('INSERT INTO import_errors SELECT $1, file, position, reason, now() FROM stage_errors', [
-    runId,
-  ]);
+  // An import retried after a crash finds the same problems again: each is recorded once.
+  await conn.run(
+    `INSERT INTO import_errors SELECT $1, s.file, s.position, s.reason, now() FROM stage_errors s
+     WHERE NOT EXISTS (SELECT 1 FROM import_errors e WHERE e.run_id = $1 AND e.file = s.file
+                         AND e.position IS NOT DISTINCT FROM s.position AND e.reason = s.reason)`,
+    [runId],
+  );
   await conn.run('DROP TABLE temp.stage_errors');
 }
 
