@@ -25,7 +25,7 @@ import {
 import { normalizeRun, type NormalizeSummary } from '../src/normalize/normalize-run.js';
 import { queueRun } from '../src/queue/queue-run.js';
 import type { DiscoverInput, RunSummary } from '../src/run-summary.js';
-import { finishRun, markRunCancelled, recordImportErrors, startRun } from '../src/store/runs.js';
+import { finishRun, markRunCancelled, nothingNew, recordImportErrors, startRun } from '../src/store/runs.js';
 
 /*
  * Thin wrappers over src/: they translate errors into Temporal's terms (bad input and rejected
@@ -71,8 +71,12 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
 
 export function createActivities(config: Pick<Config, 'llm'>) {
   return {
-    async startRun(input: { db: string; runId: string; paths: string[] }): Promise<void> {
-      return guard(() => startRun(input.db, input.runId, input.paths));
+    async startRun(input: { db: string; runId: string; paths: string[]; settings?: string }): Promise<void> {
+      return guard(() => startRun(input.db, input.runId, input.paths, input.settings ?? null));
+    },
+
+    async nothingNew(input: { db: string; runId: string; settings: string }): Promise<boolean> {
+      return guard(() => nothingNew(input.db, input.runId, input.settings));
     },
 
     async listInputs(input: {

@@ -69,6 +69,8 @@ export const RunSummarySchema = z.object({
     /** US dollars spent on accepted answers (rejected ones are in `llm_calls`); null when the price is unknown. */
     costUsd: z.number().nonnegative().nullable(),
   }),
+  /** True when every message was mined before with the same settings: the run stopped after its import. */
+  unchanged: z.boolean().optional(),
   /** Each stage's wall time, in order (absent in summaries of runs from before it was recorded). */
   stages: z.array(StageTimeSchema).optional(),
 });

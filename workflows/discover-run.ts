@@ -110,7 +110,15 @@ async function run(
   stageTimes: () => RunSummary['stages'],
 ): Promise<RunSummary> {
   const { db, runId } = input;
-  await acts.startRun({ db, runId, paths: input.paths });
+  // What shapes the mined result besides the messages: a rerun with other settings mines again.
+  const settings = JSON.stringify({
+    embed: input.embed ?? null,
+    cluster: input.cluster,
+    llm: input.llm?.model ?? null,
+    minAuthors: input.queue?.minAuthors ?? 1,
+    ingest: input.ingest ?? null,
+  });
+  await acts.startRun({ db, runId, paths: input.paths, settings });
 
   const listing = await acts.listInputs({ db, runId, paths: input.paths });
   const errors: FileError[] = [...listing.errors];
@@ -152,6 +160,39 @@ async function run(
     }
     progress.importGroups.done++;
   });
+
+  if (errors.length === 0 && (await acts.nothingNew({ db, runId, settings }))) {
+    // Unchanged exports: what they hold is mined already, with these settings.
+    const summary: RunSummary = {
+      runId,
+      files,
+      messages,
+      messagesNew,
+      candidates: 0,
+      patterns: 0,
+      newPatterns: 0,
+      reused: { candidates: 0, promoted: 0 },
+      queued: 0,
+      heldBack: 0,
+      errors,
+      skipped,
+      llm: {
+        model: input.llm?.model ?? null,
+        refined: 0,
+        fallbacks: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        cached: 0,
+        costUsd: null,
+      },
+      unchanged: true,
+      stages: stageTimes(),
+    };
+    progress.stages.at(-1)!.finishedAt = new Date().toISOString();
+    progress.stage = 'done';
+    await acts.finishRun({ db, summary, status: 'completed' });
+    return summary;
+  }
 
   enter('extract');
   const extracted = await acts.extractCandidates({ db, runId });

@@ -356,4 +356,9 @@ export const MIGRATIONS: readonly Migration[] = [
                OR (p.induced_template IS NOT NULL AND p.induced_template <> v.template AND p.edited_by IS NULL));
     `,
   },
+  {
+    version: 12,
+    name: 'runs: the settings that shape the mined result, to tell an unchanged rerun',
+    sql: `ALTER TABLE runs ADD COLUMN settings VARCHAR;`,
+  },
 ];

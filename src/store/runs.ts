@@ -1,16 +1,41 @@
 import { listValue } from '@duckdb/node-api';
 import type { RunSummary } from '../run-summary.js';
 import { insertImportErrors } from './messages.js';
-import { withTransaction } from './db.js';
+import { queryRows, withDb, withTransaction } from './db.js';
 
-export async function startRun(db: string, runId: string, inputs: readonly string[]): Promise<void> {
+export async function startRun(
+  db: string,
+  runId: string,
+  inputs: readonly string[],
+  settings: string | null = null,
+): Promise<void> {
   await withTransaction(db, async (conn) => {
     // A workflow retried after a crash starts the same run again: keep one row.
     await conn.run(
-      `INSERT INTO runs (id, status, inputs, started_at) VALUES ($1, 'running', $2, now())
+      `INSERT INTO runs (id, status, inputs, started_at, settings) VALUES ($1, 'running', $2, now(), $3)
        ON CONFLICT (id) DO UPDATE SET status = 'running'`,
-      [runId, listValue([...inputs])],
+      [runId, listValue([...inputs]), settings],
     );
+  });
+}
+
+/**
+ * Whether the run brought nothing to mine: every message it read was already read by a completed run
+ * with the same settings. Mining it again would give what is stored, so the run stops after its import.
+ */
+export async function nothingNew(db: string, runId: string, settings: string): Promise<boolean> {
+  return withDb(db, 'read', async (conn) => {
+    const [row] = await queryRows(
+      conn,
+      `SELECT count(*) AS seen,
+              count(*) FILTER (WHERE NOT EXISTS (
+                SELECT 1 FROM run_messages r2 JOIN runs p ON p.id = r2.run_id
+                WHERE r2.message_id = r.message_id AND r2.run_id <> $1 AND p.status = 'completed'
+                  AND p.settings = $2)) AS fresh
+       FROM run_messages r WHERE r.run_id = $1`,
+      [runId, settings],
+    );
+    return Number(row?.seen ?? 0) > 0 && Number(row?.fresh ?? 1) === 0;
   });
 }
 

@@ -62,6 +62,26 @@ describe('discoverRun workflow', () => {
     expect(second).toMatchObject({ patterns: 0, newPatterns: 0, reused: { candidates: 0, promoted: 0 } });
     expect(second.queued).toBe(0);
     expect(await count(db, 'SELECT count(*) AS n FROM patterns')).toBe(first.patterns);
+    // Unchanged exports, same settings: the run stops after its import, mining nothing twice.
+    expect(first.unchanged).toBeUndefined();
+    expect(second.unchanged).toBe(true);
+    expect(second.stages?.map((s) => s.name)).toEqual(['import']);
+    // Other settings mine the same messages again.
+    const third = await worker.run({
+      runId: 'wf-samples-3',
+      db,
+      paths: [samples],
+      cluster: { ...worker.config.cluster, similarity: 0.5 },
+    });
+    expect(third.unchanged).toBeUndefined();
+    expect(third.stages?.map((s) => s.name)).toEqual([
+      'import',
+      'extract',
+      'embed',
+      'cluster',
+      'normalize',
+      'queue',
+    ]);
   });
 
   it('reports missing, empty and corrupt files and still imports the good ones', async () => {
