@@ -161,37 +161,47 @@ async function run(
     progress.importGroups.done++;
   });
 
-  if (errors.length === 0 && (await acts.nothingNew({ db, runId, settings }))) {
-    // Unchanged exports: what they hold is mined already, with these settings.
+  const llmSummary: RunSummary['llm'] = {
+    model: input.llm?.model ?? null,
+    refined: 0,
+    fallbacks: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    cached: 0,
+    costUsd: null,
+  };
+  /** Records the run as completed with these counts and each stage's time; returns its summary. */
+  const finish = async (
+    counts: Omit<RunSummary, 'runId' | 'files' | 'messages' | 'messagesNew' | 'errors' | 'skipped' | 'llm'>,
+  ): Promise<RunSummary> => {
     const summary: RunSummary = {
       runId,
       files,
       messages,
       messagesNew,
-      candidates: 0,
-      patterns: 0,
-      newPatterns: 0,
-      reused: { candidates: 0, promoted: 0 },
-      queued: 0,
-      heldBack: 0,
       errors,
       skipped,
-      llm: {
-        model: input.llm?.model ?? null,
-        refined: 0,
-        fallbacks: 0,
-        promptTokens: 0,
-        completionTokens: 0,
-        cached: 0,
-        costUsd: null,
-      },
-      unchanged: true,
+      llm: llmSummary,
+      ...counts,
       stages: stageTimes(),
     };
     progress.stages.at(-1)!.finishedAt = new Date().toISOString();
     progress.stage = 'done';
     await acts.finishRun({ db, summary, status: 'completed' });
     return summary;
+  };
+
+  if (errors.length === 0 && (await acts.nothingNew({ db, runId, settings }))) {
+    // Unchanged exports: what they hold is mined already, with these settings.
+    return finish({
+      candidates: 0,
+      patterns: 0,
+      newPatterns: 0,
+      reused: { candidates: 0, promoted: 0 },
+      queued: 0,
+      heldBack: 0,
+      unchanged: true,
+    });
   }
 
   enter('extract');
@@ -208,15 +218,6 @@ async function run(
   enter('normalize');
   const normalized = await acts.normalizePatterns({ db, runId });
 
-  const llmSummary: RunSummary['llm'] = {
-    model: input.llm?.model ?? null,
-    refined: 0,
-    fallbacks: 0,
-    promptTokens: 0,
-    completionTokens: 0,
-    cached: 0,
-    costUsd: null,
-  };
   if (input.llm !== null) {
     enter('refine');
     progress.refined.total = normalized.patternIds.length;
@@ -248,24 +249,12 @@ async function run(
     runId,
     minAuthors: input.queue?.minAuthors ?? 1,
   });
-  const summary: RunSummary = {
-    runId,
-    files,
-    messages,
-    messagesNew,
+  return finish({
     candidates: extracted.candidates,
     patterns: clustered.patterns,
     newPatterns: clustered.newPatterns,
     reused: { candidates: clustered.reused, promoted: clustered.reusedPromoted },
     queued,
     heldBack,
-    errors,
-    skipped,
-    llm: llmSummary,
-  };
-  summary.stages = stageTimes();
-  progress.stages.at(-1)!.finishedAt = new Date().toISOString();
-  progress.stage = 'done';
-  await acts.finishRun({ db, summary, status: 'completed' });
-  return summary;
+  });
 }

@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { ensureDevServer } from '../../workers/dev-server.js';
+import type { Worker } from '@temporalio/worker';
+import { ensureDevServer, type DevServer } from '../../workers/dev-server.js';
 import { connectWorker, createPogWorker } from '../../workers/worker.js';
 import type { Config } from '../config/config.js';
 import { info } from './output.js';
@@ -38,6 +39,25 @@ export async function withTemporal<T>(
       await connection.close();
     }
   }
+  return withEmbeddedStack(config, ({ client, worker, server }) =>
+    worker.runUntil(fn(client, `embedded Temporal on ${server.address}`)),
+  );
+}
+
+export interface EmbeddedStack {
+  server: DevServer;
+  worker: Worker;
+  client: Client;
+}
+
+/**
+ * The local Temporal dev server (started unless one already answers on the local port; its state in
+ * the data folder) with a worker and a client, for `fn`; everything it started is stopped after.
+ */
+export async function withEmbeddedStack<T>(
+  config: Config,
+  fn: (stack: EmbeddedStack) => Promise<T>,
+): Promise<T> {
   const server = await ensureDevServer({
     port: config.temporal.embeddedPort,
     stateDir: join(dirname(config.db), 'temporal'),
@@ -51,7 +71,7 @@ export async function withTemporal<T>(
     try {
       const worker = await createPogWorker({ connection: nativeConnection, config });
       const client = new Client({ connection, namespace: config.temporal.namespace });
-      return await worker.runUntil(fn(client, `embedded Temporal on ${server.address}`));
+      return await fn({ server, worker, client });
     } finally {
       await connection.close();
       await nativeConnection.close();

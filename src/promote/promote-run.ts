@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PogError } from '../errors.js';
 import { CanonicalTemplateSchema } from '../normalize/canonical.js';
-import { queryRows, textOrNull, withDb, withTransaction } from '../store/db.js';
+import { queryRows, textOrNull, withDb, withTransaction, isoUtcSql } from '../store/db.js';
 import { checkDotprompt, promptPath, toDotprompt } from './dotprompt.js';
 import { commitPaths, repoRoot, restorePaths } from './git.js';
 import { PromotionRecordSchema, type PromotionRecord } from './record.js';
@@ -42,8 +42,8 @@ export async function promotionRecords(
     for (const id of itemIds) {
       const [row] = await queryRows(
         conn,
-        `SELECT t.id, t.status, t.decided_by, strftime(t.decided_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS decided_at,
-                strftime(t.promoted_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS promoted_at,
+        `SELECT t.id, t.status, t.decided_by, ${isoUtcSql('t.decided_at')} AS decided_at,
+                ${isoUtcSql('t.promoted_at')} AS promoted_at,
                 p.canonical::VARCHAR AS canonical
          FROM triage_items t JOIN patterns p ON p.id = t.pattern_id WHERE t.id = $1`,
         [id],

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { PogError } from '../errors.js';
 import { RunSummarySchema } from '../run-summary.js';
-import { queryRows, textOrNull, withDb } from '../store/db.js';
+import { queryRows, textOrNull, withDb, isoUtcSql } from '../store/db.js';
 
 export const RunRowSchema = z.object({
   id: z.string(),
@@ -21,7 +21,7 @@ export const RunRowSchema = z.object({
 });
 export type RunRow = z.infer<typeof RunRowSchema>;
 
-const iso = (col: string): string => `strftime(${col} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')`;
+const iso = isoUtcSql;
 const RUN_SQL = `SELECT id, status, inputs, ${iso('started_at')} AS started_at, ${iso('finished_at')} AS finished_at,
     round(epoch(finished_at - started_at), 1) AS seconds, files, messages, messages_new, candidates, patterns,
     queued, errors, summary::VARCHAR AS summary

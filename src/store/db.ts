@@ -296,6 +296,11 @@ export async function queryRows(
   });
 }
 
+/** SQL for a TIMESTAMPTZ column as ISO 8601 UTC text (`2026-12-03T10:30:00Z`), null staying null. */
+export function isoUtcSql(column: string): string {
+  return `strftime(${column} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')`;
+}
+
 /** A nullable text column's value: null stays null, anything else becomes its string. */
 export function textOrNull(value: unknown): string | null {
   if (value === null || value === undefined) return null;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PogError } from '../errors.js';
 import { CanonicalTemplateSchema, type CanonicalTemplate } from '../normalize/canonical.js';
 import { matchTemplate } from '../normalize/template-text.js';
-import { queryRows, textOrNull, withDb, withTransaction } from '../store/db.js';
+import { queryRows, textOrNull, withDb, withTransaction, isoUtcSql } from '../store/db.js';
 import { editedCanonical } from './edit.js';
 import { TriageConflictError } from './errors.js';
 import {
@@ -26,7 +26,7 @@ import {
  * triage_audit is append-only: nothing in pog updates or deletes its rows.
  */
 
-const iso = (col: string): string => `strftime(${col} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')`;
+const iso = isoUtcSql;
 
 export const TriageItemSchema = z.object({
   id: z.string(),

@@ -1,11 +1,9 @@
 import { once } from 'node:events';
-import { dirname, join } from 'node:path';
-import { ensureDevServer } from '../../../workers/dev-server.js';
-import { connectWorker, createPogWorker } from '../../../workers/worker.js';
 import type { Config } from '../../config/config.js';
 import { PogError } from '../../errors.js';
 import { startServer } from '../../serve/server.js';
 import { info } from '../output.js';
+import { withEmbeddedStack } from '../temporal-session.js';
 
 /**
  * `pog up`: the local stack until Ctrl-C. The Temporal dev server (its state in data/temporal, so runs
@@ -25,41 +23,26 @@ export async function up(
   if (!Number.isInteger(webPort) || webPort < 0 || webPort > 65535)
     throw new PogError('USAGE', `--port takes a port number, got "${flags.port}".`);
   const stopping = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
-  const server = await ensureDevServer({
-    port: config.temporal.embeddedPort,
-    stateDir: join(dirname(config.db), 'temporal'),
-    cliPath: config.temporal.cliPath,
-    namespace: config.temporal.namespace,
-    log: info,
-  });
-  try {
-    const connection = await connectWorker(server.address);
+  await withEmbeddedStack(config, async ({ server, worker }) => {
+    const web = await startServer({
+      db: config.db,
+      host: flags.host ?? '127.0.0.1',
+      port: webPort,
+      reviewer: flags.reviewer ?? config.triage.reviewer,
+      claimMinutes: config.triage.claimMinutes,
+      publicOrigin: process.env.POG_SERVE_ORIGIN || undefined,
+      ...(process.env.POG_SERVE_TOKEN ? { token: process.env.POG_SERVE_TOKEN } : {}),
+    });
+    info(
+      `pog up: Temporal on ${server.address}${server.owned ? '' : ' (already running)'}, worker on task queue ${config.temporal.taskQueue}`,
+    );
+    info(`pog up: review at ${web.url}/#token=${web.token}`);
+    info('pog up: ready. Other pog commands use this server; Ctrl-C stops everything.');
     try {
-      const worker = await createPogWorker({ connection, config });
-      const web = await startServer({
-        db: config.db,
-        host: flags.host ?? '127.0.0.1',
-        port: webPort,
-        reviewer: flags.reviewer ?? config.triage.reviewer,
-        claimMinutes: config.triage.claimMinutes,
-        publicOrigin: process.env.POG_SERVE_ORIGIN || undefined,
-        ...(process.env.POG_SERVE_TOKEN ? { token: process.env.POG_SERVE_TOKEN } : {}),
-      });
-      info(
-        `pog up: Temporal on ${server.address}${server.owned ? '' : ' (already running)'}, worker on task queue ${config.temporal.taskQueue}`,
-      );
-      info(`pog up: review at ${web.url}/#token=${web.token}`);
-      info('pog up: ready. Other pog commands use this server; Ctrl-C stops everything.');
-      try {
-        await worker.runUntil(stopping);
-      } finally {
-        await web.close();
-      }
+      await worker.runUntil(stopping);
     } finally {
-      await connection.close();
+      await web.close();
     }
-  } finally {
-    await server.stop();
-    info('pog up: stopped.');
-  }
+  });
+  info('pog up: stopped.');
 }

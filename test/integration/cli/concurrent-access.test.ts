@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOpenaiJsonl } from '../../../bench/generate/openai-jsonl.js';
@@ -30,7 +31,6 @@ describe('while a long discovery run writes', () => {
     const db = join(work, 'pog.duckdb');
     await worker.run({ runId: 'first', db, paths: [samples], queue: { minAuthors: 1 } });
     const big = join(work, 'big/chats.jsonl');
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(join(work, 'big'));
     await writeOpenaiJsonl(big, 150_000);
     closeIdleDatabases();
