@@ -5,14 +5,31 @@ import {
   writeAndCommit,
   type PromotedFile,
 } from '../src/promote/promote-run.js';
-import { clusterRun, type ClusterRunOptions, type ClusterSummary } from '../src/cluster/cluster-run.js';
+import {
+  commitCluster,
+  computeCluster,
+  prepareCluster,
+  type ClusterSummary,
+} from '../src/cluster/cluster-run.js';
 import type { Config } from '../src/config/config.js';
-import { embedRun, type EmbedSummary } from '../src/embed/embed-run.js';
+import {
+  cacheModel,
+  commitEmbed,
+  computeEmbed,
+  prepareEmbed,
+  type EmbedSummary,
+} from '../src/embed/embed-run.js';
 import { embedderFor } from '../src/embed/embedders.js';
 import { InputError, PogError } from '../src/errors.js';
-import { extractRun, type ExtractSummary } from '../src/extract/extract-run.js';
-import { importFiles, type GroupResult } from '../src/ingest/import-file.js';
-import { groupRefs } from '../src/ingest/group.js';
+import {
+  commitExtract,
+  computeExtract,
+  prepareExtract,
+  type ExtractSummary,
+} from '../src/extract/extract-run.js';
+import { groupDir, parseGroup, type ParsedGroup } from '../src/ingest/import-file.js';
+import { storeParts } from '../src/ingest/parsed-parts.js';
+import { DEFAULT_GROUP_LIMITS, groupRefs } from '../src/ingest/group.js';
 import { expandInputs } from '../src/ingest/sources.js';
 import type { IngestOptions, InputRef } from '../src/ingest/types.js';
 import {
@@ -22,10 +39,25 @@ import {
   type LlmUsage,
   type RefineResult,
 } from '../src/normalize/llm.js';
-import { normalizeRun, type NormalizeSummary } from '../src/normalize/normalize-run.js';
+import {
+  commitNormalize,
+  computeNormalize,
+  prepareNormalize,
+  type NormalizeSummary,
+} from '../src/normalize/normalize-run.js';
+import { removeRunDir } from '../src/pipeline/run-dir.js';
+import type { ComputeStage } from '../src/pipeline/stages.js';
 import { queueRun } from '../src/queue/queue-run.js';
-import type { DiscoverInput, RunSummary } from '../src/run-summary.js';
-import { finishRun, markRunCancelled, nothingNew, recordImportErrors, startRun } from '../src/store/runs.js';
+import type { RunSummary } from '../src/run-summary.js';
+import {
+  finishRun,
+  markRunCancelled,
+  nothingNew,
+  recordImportErrors,
+  startRun,
+  unchangedSince,
+} from '../src/store/runs.js';
+import { inputFingerprint } from '../src/ingest/fingerprint.js';
 
 /*
  * Thin wrappers over src/: they translate errors into Temporal's terms (bad input and rejected
@@ -69,67 +101,107 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createActivities(config: Pick<Config, 'llm'>) {
+/** CPU work: reads and writes files in the run's folder only, never the database. Any number of compute workers serve these. */
+export function createComputeActivities(config: Pick<Config, 'llm'>) {
+  return {
+    async parseGroup(input: {
+      db: string;
+      runId: string;
+      refs: InputRef[];
+      options?: IngestOptions;
+    }): Promise<ParsedGroup> {
+      return guard(() =>
+        parseGroup(groupDir(input.db, input.runId, input.refs), input.refs, input.options ?? {}, (messages) =>
+          heartbeat({ messages }),
+        ),
+      );
+    },
+
+    async computeStage(input: { db: string; runId: string; stage: ComputeStage }): Promise<void> {
+      const { db, runId, stage } = input;
+      return guard(async () => {
+        switch (stage.name) {
+          case 'extract':
+            return computeExtract(db, runId);
+          case 'embed':
+            return computeEmbed(db, runId, await embedderFor(stage.embed, config.llm), () => heartbeat());
+          case 'cluster':
+            return computeCluster(db, runId, stage.vectorPath, stage.options);
+          case 'normalize':
+            return computeNormalize(db, runId);
+        }
+      });
+    },
+  };
+}
+
+/** Work on the database: served only by the worker that holds the file (the run's own task queue). */
+export function createStoreActivities(config: Pick<Config, 'llm'>) {
   return {
     async startRun(input: { db: string; runId: string; paths: string[]; settings?: string }): Promise<void> {
       return guard(() => startRun(input.db, input.runId, input.paths, input.settings ?? null));
+    },
+
+    async unchangedSince(input: { db: string; settings: string; fingerprint: string }) {
+      return guard(() => unchangedSince(input.db, input.settings, input.fingerprint));
     },
 
     async nothingNew(input: { db: string; runId: string; settings: string }): Promise<boolean> {
       return guard(() => nothingNew(input.db, input.runId, input.settings));
     },
 
-    async listInputs(input: {
-      db: string;
-      runId: string;
-      paths: string[];
-    }): Promise<{ groups: InputRef[][]; errors: { file: string; reason: string }[] }> {
+    async listInputs(input: { db: string; runId: string; paths: string[]; groupBytes?: number }): Promise<{
+      groups: InputRef[][];
+      errors: { file: string; reason: string }[];
+      /** What the exports are now (src/ingest/fingerprint.ts); null when it could not be taken. */
+      fingerprint: string | null;
+    }> {
       return guard(async () => {
         const { refs, problems } = await expandInputs(input.paths);
         await recordImportErrors(input.db, input.runId, problems);
-        return { groups: groupRefs(refs), errors: problems };
+        const limits = input.groupBytes
+          ? { ...DEFAULT_GROUP_LIMITS, maxBytes: input.groupBytes }
+          : DEFAULT_GROUP_LIMITS;
+        // A file that vanished since the listing is the import's to report.
+        const fingerprint = await inputFingerprint(refs).catch(() => null);
+        return { groups: groupRefs(refs, limits), errors: problems, fingerprint };
       });
     },
 
-    async importFiles(input: {
-      db: string;
-      runId: string;
-      refs: InputRef[];
-      options?: IngestOptions;
-    }): Promise<GroupResult> {
-      return guard(() =>
-        importFiles(input.db, input.runId, input.refs, input.options ?? {}, (messages) =>
-          heartbeat({ messages }),
-        ),
-      );
+    async storeGroup(input: { db: string; runId: string; refs: InputRef[] }): Promise<number> {
+      return guard(() => storeParts(input.db, input.runId, groupDir(input.db, input.runId, input.refs)));
     },
 
-    async extractCandidates(input: { db: string; runId: string }): Promise<ExtractSummary> {
-      return guard(() => extractRun(input.db, input.runId));
-    },
-
-    async embedCandidates(input: {
-      db: string;
-      runId: string;
-      embed?: DiscoverInput['embed'];
-    }): Promise<EmbedSummary> {
+    async prepareStage(input: { db: string; runId: string; stage: ComputeStage }): Promise<void> {
+      const { db, runId, stage } = input;
       return guard(async () => {
-        const embedder = await embedderFor(input.embed, config.llm);
-        return embedRun(input.db, input.runId, embedder, () => heartbeat());
+        switch (stage.name) {
+          case 'extract':
+            return prepareExtract(db, runId);
+          case 'embed':
+            return prepareEmbed(db, runId, cacheModel(stage.embed));
+          case 'cluster':
+            return prepareCluster(db, runId, stage.vectorPath);
+          case 'normalize':
+            return prepareNormalize(db, runId);
+        }
       });
     },
 
-    async clusterCandidates(input: {
-      db: string;
-      runId: string;
-      vectorPath: string;
-      options: ClusterRunOptions;
-    }): Promise<ClusterSummary> {
-      return guard(() => clusterRun(input.db, input.runId, input.vectorPath, input.options));
+    async commitExtract(input: { db: string; runId: string }): Promise<ExtractSummary> {
+      return guard(() => commitExtract(input.db, input.runId));
     },
 
-    async normalizePatterns(input: { db: string; runId: string }): Promise<NormalizeSummary> {
-      return guard(() => normalizeRun(input.db, input.runId));
+    async commitEmbed(input: { db: string; runId: string }): Promise<EmbedSummary> {
+      return guard(() => commitEmbed(input.db, input.runId));
+    },
+
+    async commitCluster(input: { db: string; runId: string }): Promise<ClusterSummary> {
+      return guard(() => commitCluster(input.db, input.runId));
+    },
+
+    async commitNormalize(input: { db: string; runId: string }): Promise<NormalizeSummary> {
+      return guard(() => commitNormalize(input.db, input.runId));
     },
 
     async refinePattern(input: { db: string; runId: string; patternId: string }): Promise<RefineResult> {
@@ -178,17 +250,33 @@ export function createActivities(config: Pick<Config, 'llm'>) {
     },
 
     async markRunCancelled(input: { db: string; runId: string }): Promise<void> {
-      return guard(() => markRunCancelled(input.db, input.runId));
+      return guard(async () => {
+        await markRunCancelled(input.db, input.runId);
+        await removeRunDir(input.db, input.runId);
+      });
     },
 
     async finishRun(input: {
       db: string;
       summary: RunSummary;
       status: 'completed' | 'failed';
+      /** The exports' fingerprint, recorded for a later run to find them unchanged. */
+      fingerprint?: string | null;
     }): Promise<void> {
-      return guard(() => finishRun(input.db, input.summary, input.status));
+      return guard(async () => {
+        await finishRun(input.db, input.summary, input.status, input.fingerprint ?? null);
+        // What the stages handed each other (parsed parts, vectors) is of no further use.
+        await removeRunDir(input.db, input.summary.runId);
+      });
     },
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+/** Both sets, for a worker that serves the run's queue alone. */
+export function createActivities(config: Pick<Config, 'llm'>) {
+  return { ...createComputeActivities(config), ...createStoreActivities(config) };
+}
+
+export type ComputeActivities = ReturnType<typeof createComputeActivities>;
+export type StoreActivities = ReturnType<typeof createStoreActivities>;
+export type Activities = ComputeActivities & StoreActivities;

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { clusterRun } from '../src/cluster/cluster-run.js';
-import { ConfigSchema } from '../src/config/config.js';
+import { computeQueueOf, ConfigSchema } from '../src/config/config.js';
 import { embedRun } from '../src/embed/embed-run.js';
 import { embedderFor } from '../src/embed/embedders.js';
 import { extractRun } from '../src/extract/extract-run.js';
@@ -20,7 +20,7 @@ import { RunSummarySchema, type DiscoverInput } from '../src/run-summary.js';
 import { closeIdleDatabases } from '../src/store/db.js';
 import { startRun } from '../src/store/runs.js';
 import { ensureDevServer } from '../workers/dev-server.js';
-import { connectWorker, createPogWorker } from '../workers/worker.js';
+import { connectWorker, createPogWorkers } from '../workers/worker.js';
 
 const [mode, input, dir, port, embedderName] = process.argv.slice(2) as [
   string,
@@ -58,7 +58,7 @@ if (mode === 'plain') {
   });
   const native = await connectWorker(server.address);
   const connection = await Connection.connect({ address: server.address });
-  const worker = await createPogWorker({ connection: native, config });
+  const workers = await createPogWorkers({ connection: native, config, role: 'all' });
   const client = new Client({ connection });
   const run = async (runId: string): Promise<{ seconds: number; unchanged: boolean }> => {
     const started = performance.now();
@@ -67,6 +67,7 @@ if (mode === 'plain') {
       db,
       paths: [input],
       cluster: config.cluster,
+      computeQueue: computeQueueOf(config.temporal),
       embed: config.embed,
       queue: { minAuthors: config.privacy.minAuthors },
       llm: null,
@@ -80,10 +81,12 @@ if (mode === 'plain') {
     );
     return { seconds: seconds(started), unchanged: summary.unchanged === true };
   };
-  const { first, again } = await worker.runUntil(async () => ({
-    first: await run('first'),
-    again: await run('again'),
-  }));
+  const { first, again } = await workers.runUntil(
+    (async () => ({
+      first: await run('first'),
+      again: await run('again'),
+    }))(),
+  );
   await connection.close();
   await native.close();
   await server.stop();

@@ -93,6 +93,17 @@ export interface DiscoverInput {
   queue?: { minAuthors: number };
   /** How soon a step whose worker died is retried elsewhere (a Temporal duration; default 1 minute). */
   heartbeatTimeout?: string;
+  /**
+   * The task queue of the CPU work (parsing, extraction, embedding, clustering, normalization), which
+   * any number of compute workers serve; absent: the run's own queue. The steps that read and write the
+   * database stay on the run's queue, served by the worker that holds the file.
+   */
+  computeQueue?: string;
+  /**
+   * Files at least this large are imported alone, smaller ones together up to this size (default
+   * 32 MB). Smaller groups spread an import of many files over more compute workers.
+   */
+  groupBytes?: number;
   /** LLM refinement, when an endpoint is configured; null for the deterministic path only. */
   llm: { model: string; maxAttempts: number; concurrency?: number } | null;
 }

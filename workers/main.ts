@@ -1,10 +1,13 @@
 import { loadConfig } from '../src/config/config.js';
 import { PogError } from '../src/errors.js';
 import { closeIdleDatabases } from '../src/store/db.js';
-import { connectWorker, createPogWorker } from './worker.js';
+import { connectWorker, createPogWorkers, WORKER_ROLES, type WorkerRole } from './worker.js';
 
-/** `pog worker`: serves a real cluster's task queue until SIGINT/SIGTERM. */
-export async function runWorker(config = loadConfig()): Promise<void> {
+/**
+ * `pog worker [--role all|store|compute]`: serves a real cluster until SIGINT/SIGTERM. One `store` (or
+ * `all`) worker per database file, where the file is; any number of `compute` workers beside it.
+ */
+export async function runWorker(config = loadConfig(), role: string = 'all'): Promise<void> {
   const address = config.temporal.address;
   if (!address) {
     throw new PogError(
@@ -12,14 +15,17 @@ export async function runWorker(config = loadConfig()): Promise<void> {
       '`pog worker` serves a real cluster: set TEMPORAL_ADDRESS (host:port). Without it, `pog discover` runs its own worker.',
     );
   }
+  if (!(WORKER_ROLES as readonly string[]).includes(role)) {
+    throw new PogError('USAGE', `--role is one of ${WORKER_ROLES.join(', ')}; got "${role}".`);
+  }
   const connection = await connectWorker(address);
   try {
-    const worker = await createPogWorker({ connection, config });
+    const workers = await createPogWorkers({ connection, config, role: role as WorkerRole });
     process.stderr.write(
-      `pog worker: serving task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}" at ${address}\n`,
+      `pog worker (${role}): serving ${workers.describe()} in namespace "${config.temporal.namespace}" at ${address}\n`,
     );
-    // The SDK shuts the worker down gracefully on SIGINT/SIGTERM (it installs those handlers).
-    await worker.run();
+    // The SDK shuts the workers down gracefully on SIGINT/SIGTERM (it installs those handlers).
+    await workers.run();
   } finally {
     await connection.close();
     closeIdleDatabases();

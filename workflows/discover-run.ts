@@ -9,8 +9,10 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
+import type { Activities, ComputeActivities, StoreActivities } from '../activities/index.js';
+import type { ParsedGroup } from '../src/ingest/import-file.js';
 import type { InputRef } from '../src/ingest/types.js';
+import type { ComputeStage } from '../src/pipeline/stages.js';
 import type { DiscoverInput, FileError, RunProgress, RunSummary, Stage } from '../src/run-summary.js';
 
 /** Where a run is: stage, file groups imported, refinements done, each stage's start and end. */
@@ -21,8 +23,13 @@ const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '
  * A worker that dies mid-step (kill -9, a lost machine) stops heartbeating: after `heartbeatTimeout`
  * the step is retried on another worker. Steps heartbeat every 5 s.
  */
-function stepActivities(heartbeatTimeout: string): Activities {
-  const standard: ActivityOptions = { startToCloseTimeout: '30 minutes', heartbeatTimeout, retry };
+function stepActivities(heartbeatTimeout: string, taskQueue?: string): Activities {
+  const standard: ActivityOptions = {
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout,
+    retry,
+    ...(taskQueue ? { taskQueue } : {}),
+  };
   return proxyActivities<Activities>(standard);
 }
 
@@ -34,6 +41,17 @@ function llmActivities(maximumAttempts: number): Activities {
     retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts },
   });
 }
+
+/** The counts of a run that found nothing to mine. */
+const UNCHANGED = {
+  candidates: 0,
+  patterns: 0,
+  newPatterns: 0,
+  reused: { candidates: 0, promoted: 0 },
+  queued: 0,
+  heldBack: 0,
+  unchanged: true,
+} as const;
 
 /** How many file groups are imported at once: enough to overlap parsing with writes, few enough to bound memory. */
 const IMPORT_CONCURRENCY = 4;
@@ -62,8 +80,10 @@ async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => P
 }
 
 /**
- * One discovery run: ingest → extract → embed → cluster → normalize → queue. Every stage reads and
- * writes the DuckDB file named in the input; only ids, paths and counts travel through here.
+ * One discovery run: ingest → extract → embed → cluster → normalize → queue. The CPU work of each stage
+ * runs on the compute queue (any number of workers); reading and writing the DuckDB file named in the
+ * input runs on the run's own queue, served by the worker that holds it; stages hand their data over
+ * as files in the run's folder. Only ids, paths and counts travel through here.
  */
 export async function discoverRun(scheduled: DiscoverInput): Promise<RunSummary> {
   // A scheduled run's input has no id: each one takes its workflow id (the schedule's, plus the time).
@@ -91,8 +111,9 @@ export async function discoverRun(scheduled: DiscoverInput): Promise<RunSummary>
       seconds: (Date.parse(s.finishedAt ?? new Date().toISOString()) - Date.parse(s.startedAt)) / 1000,
     }));
   const acts = stepActivities(input.heartbeatTimeout ?? '1 minute');
+  const compute = stepActivities(input.heartbeatTimeout ?? '1 minute', input.computeQueue);
   try {
-    return await run(input, acts, progress, enter, stageTimes);
+    return await run(input, acts, compute, progress, enter, stageTimes);
   } catch (err) {
     if (isCancellation(err)) {
       // Cancelled (`pog runs cancel`): what was imported stays; the run is recorded as cancelled.
@@ -104,7 +125,8 @@ export async function discoverRun(scheduled: DiscoverInput): Promise<RunSummary>
 
 async function run(
   input: DiscoverInput,
-  acts: Activities,
+  acts: StoreActivities,
+  compute: ComputeActivities,
   progress: RunProgress,
   enter: (name: Stage) => void,
   stageTimes: () => RunSummary['stages'],
@@ -120,46 +142,17 @@ async function run(
   });
   await acts.startRun({ db, runId, paths: input.paths, settings });
 
-  const listing = await acts.listInputs({ db, runId, paths: input.paths });
+  const listing = await acts.listInputs({
+    db,
+    runId,
+    paths: input.paths,
+    ...(input.groupBytes ? { groupBytes: input.groupBytes } : {}),
+  });
   const errors: FileError[] = [...listing.errors];
   const skipped: RunSummary['skipped'] = [];
   let files = 0;
   let messages = 0;
   let messagesNew = 0;
-
-  enter('import');
-  progress.importGroups.total = listing.groups.length;
-  await pool(listing.groups, IMPORT_CONCURRENCY, async (refs) => {
-    try {
-      const group = await acts.importFiles({
-        db,
-        runId,
-        refs,
-        ...(input.ingest ? { options: input.ingest } : {}),
-      });
-      messagesNew += group.inserted;
-      for (const r of group.files) {
-        if (r.status === 'failed') errors.push({ file: r.file, reason: r.reason });
-        else if (r.status === 'skipped')
-          skipped.push({ file: r.file, reason: r.skippedReason ?? 'not a chat export' });
-        else {
-          files++;
-          messages += r.messages;
-          if (r.problems > 0) {
-            errors.push({
-              file: r.file,
-              reason: `${r.problems} record(s) could not be read and were skipped; first: ${r.firstProblem ?? '?'}`,
-            });
-          }
-        }
-      }
-    } catch (err) {
-      // Imports that kept failing after retries (not bad input, which is reported per file above).
-      for (const ref of refs) errors.push({ file: describe(ref), reason: failureReason(err) });
-      log.warn('import failed after retries', { files: refs.length, reason: failureReason(err) });
-    }
-    progress.importGroups.done++;
-  });
 
   const llmSummary: RunSummary['llm'] = {
     model: input.llm?.model ?? null,
@@ -187,36 +180,91 @@ async function run(
     };
     progress.stages.at(-1)!.finishedAt = new Date().toISOString();
     progress.stage = 'done';
-    await acts.finishRun({ db, summary, status: 'completed' });
+    // The fingerprint of exports that all imported cleanly lets a later run skip reading them.
+    const fingerprint = errors.length === 0 ? listing.fingerprint : null;
+    await acts.finishRun({ db, summary, status: 'completed', fingerprint });
     return summary;
   };
 
+  enter('import');
+  if (errors.length === 0 && listing.fingerprint !== null) {
+    const previous = await acts.unchangedSince({ db, settings, fingerprint: listing.fingerprint });
+    if (previous !== null) {
+      // The exports are as a completed run with these settings read them: nothing to read or mine.
+      files = previous.files;
+      messages = previous.messages;
+      skipped.push(...previous.skipped);
+      return finish(UNCHANGED);
+    }
+  }
+  progress.importGroups.total = listing.groups.length;
+  await pool(listing.groups, IMPORT_CONCURRENCY, async (refs) => {
+    let parsed: ParsedGroup | undefined;
+    let failure: unknown;
+    try {
+      parsed = await compute.parseGroup({
+        db,
+        runId,
+        refs,
+        ...(input.ingest ? { options: input.ingest } : {}),
+      });
+    } catch (err) {
+      failure = err;
+    }
+    try {
+      // Stored even when parsing failed part-way: what was read before the failure is not lost.
+      // (Awaited first: `messagesNew += await …` would read the total before another lane adds to it.)
+      const inserted = await acts.storeGroup({ db, runId, refs });
+      messagesNew += inserted;
+    } catch (err) {
+      failure ??= err;
+    }
+    if (failure !== undefined || parsed === undefined) {
+      // Imports that kept failing after retries (not bad input, which is reported per file below).
+      for (const ref of refs) errors.push({ file: describe(ref), reason: failureReason(failure) });
+      log.warn('import failed after retries', { files: refs.length, reason: failureReason(failure) });
+    } else {
+      for (const r of parsed.files) {
+        if (r.status === 'failed') errors.push({ file: r.file, reason: r.reason });
+        else if (r.status === 'skipped')
+          skipped.push({ file: r.file, reason: r.skippedReason ?? 'not a chat export' });
+        else {
+          files++;
+          messages += r.messages;
+          if (r.problems > 0) {
+            errors.push({
+              file: r.file,
+              reason: `${r.problems} record(s) could not be read and were skipped; first: ${r.firstProblem ?? '?'}`,
+            });
+          }
+        }
+      }
+    }
+    progress.importGroups.done++;
+  });
+
   if (errors.length === 0 && (await acts.nothingNew({ db, runId, settings }))) {
-    // Unchanged exports: what they hold is mined already, with these settings.
-    return finish({
-      candidates: 0,
-      patterns: 0,
-      newPatterns: 0,
-      reused: { candidates: 0, promoted: 0 },
-      queued: 0,
-      heldBack: 0,
-      unchanged: true,
-    });
+    // Unchanged messages: what they hold is mined already, with these settings.
+    return finish(UNCHANGED);
   }
 
+  /** Prepare where the database is, compute on the compute queue; the caller commits. */
+  const prepared = async (stage: ComputeStage): Promise<void> => {
+    await acts.prepareStage({ db, runId, stage });
+    await compute.computeStage({ db, runId, stage });
+  };
   enter('extract');
-  const extracted = await acts.extractCandidates({ db, runId });
+  await prepared({ name: 'extract' });
+  const extracted = await acts.commitExtract({ db, runId });
   enter('embed');
-  const embedded = await acts.embedCandidates({ db, runId, ...(input.embed ? { embed: input.embed } : {}) });
+  await prepared({ name: 'embed', ...(input.embed ? { embed: input.embed } : {}) });
+  const embedded = await acts.commitEmbed({ db, runId });
   enter('cluster');
-  const clustered = await acts.clusterCandidates({
-    db,
-    runId,
-    vectorPath: embedded.path,
-    options: input.cluster,
-  });
+  await prepared({ name: 'cluster', vectorPath: embedded.path, options: input.cluster });
+  const clustered = await acts.commitCluster({ db, runId });
   enter('normalize');
-  const normalized = await acts.normalizePatterns({ db, runId });
+  await prepared({ name: 'normalize' });
+  const normalized = await acts.commitNormalize({ db, runId });
 
   if (input.llm !== null) {
     enter('refine');

@@ -1,11 +1,13 @@
 import { PROMPTS, Writer, rng, sentence } from './write.js';
 
-/** OpenAI chat JSONL: one conversation a line. */
+/** OpenAI chat JSONL: one conversation a line. Another seed writes other conversations (other ids). */
 export async function writeOpenaiJsonl(
   path: string,
   userMessages: number,
+  seed = 11,
 ): Promise<{ bytes: number; userMessages: number }> {
-  const next = rng(11);
+  const next = rng(seed);
+  const prefix = seed === 11 ? 'conv' : `conv-${seed}`;
   const w = new Writer(path);
   let written = 0;
   for (let line = 0; written < userMessages; line++) {
@@ -19,7 +21,7 @@ export async function writeOpenaiJsonl(
       messages.push({ role: 'user', content: prompt }, { role: 'assistant', content: sentence(next, 60) });
       written++;
     }
-    await w.write(JSON.stringify({ id: `conv-${line}`, messages }) + '\n');
+    await w.write(JSON.stringify({ id: `${prefix}-${line}`, messages }) + '\n');
   }
   await w.close();
   return { bytes: w.bytes, userMessages: written };

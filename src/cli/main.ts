@@ -51,7 +51,8 @@ Usage:
                                                  commit the approved templates to a Git prompt library
   pog export --parquet DIR [--db FILE] [--json]  write every table and analyst view to DIR/<name>.parquet
   pog export --poml DIR | --langfuse FILE        the approved templates as POML files, or a Langfuse import
-  pog worker                                     serve a real Temporal cluster (needs TEMPORAL_ADDRESS)
+  pog worker [--role all|store|compute]          serve a real Temporal cluster (needs TEMPORAL_ADDRESS);
+                                                 store: runs and the database, compute: CPU work (any number)
   pog eval clusters [--prompts DIR] [--json]     score the clustering on labelled prompt sets
   pog eval slots [--prompts DIR] [--json]        score how template induction recovers slot boundaries
   pog eval templates [--loghub DIR] [--json]     score line-template mining on loghub-2k (GA, PA)
@@ -64,7 +65,7 @@ Options:
   --csv-columns text=message,author=user,time=ts
               read CSV files with this column mapping (text is required; also conversation, id, role)
 
-Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, POG_TASK_QUEUE, POG_TEMPORAL_PORT, TEMPORAL_CLI_PATH,
+Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, POG_TASK_QUEUE, POG_COMPUTE_TASK_QUEUE, POG_TEMPORAL_PORT, TEMPORAL_CLI_PATH,
 OPENAI_API_KEY, OPENAI_BASE_URL, POG_LLM_MODEL, POG_CONFIG (a JSON config file; default ./pog.config.json).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -91,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
       template: { type: 'string' },
       into: { type: 'string' },
       revision: { type: 'string' },
+      role: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -207,7 +209,7 @@ async function main(argv: string[]): Promise<number> {
           json,
         });
       case 'worker':
-        await runWorker(config);
+        await runWorker(config, values.role);
         return 0;
       default:
         throw new PogError('USAGE', `Unknown command "${command}". Run \`pog --help\`.`);

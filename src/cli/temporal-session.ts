@@ -1,21 +1,30 @@
 import { dirname, join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { ensureDevServer, type DevServer } from '../../workers/dev-server.js';
-import { connectWorker, createPogWorker } from '../../workers/worker.js';
-import type { Config } from '../config/config.js';
+import { connectWorker, createPogWorkers, type PogWorkers } from '../../workers/worker.js';
+import { computeQueueOf, type Config } from '../config/config.js';
 import { info } from './output.js';
 
 /** A run on a cluster waits for a worker: say so when none is polling, instead of hanging silently. */
 async function warnIfNoWorker(client: Client, config: Config): Promise<void> {
-  const { pollers } = await client.workflowService.describeTaskQueue({
-    namespace: config.temporal.namespace,
-    taskQueue: { name: config.temporal.taskQueue },
-  });
-  if (!pollers || pollers.length === 0) {
+  const polled = async (name: string, kind: 'workflow' | 'activity'): Promise<boolean> => {
+    const { pollers } = await client.workflowService.describeTaskQueue({
+      namespace: config.temporal.namespace,
+      taskQueue: { name },
+      // TASK_QUEUE_TYPE_WORKFLOW = 1, TASK_QUEUE_TYPE_ACTIVITY = 2
+      taskQueueType: kind === 'workflow' ? 1 : 2,
+    });
+    return (pollers?.length ?? 0) > 0;
+  };
+  if (!(await polled(config.temporal.taskQueue, 'workflow'))) {
     info(
       `No worker polls task queue "${config.temporal.taskQueue}" yet: the workflow waits until one does. ` +
         'Start one with `pog worker` (same TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and POG_TASK_QUEUE).',
+    );
+  } else if (!(await polled(computeQueueOf(config.temporal), 'activity'))) {
+    info(
+      `No worker polls the compute queue "${computeQueueOf(config.temporal)}" yet: the run waits at its first ` +
+        'CPU step until one does. Start one with `pog worker --role compute` (or `--role all`).',
     );
   }
 }
@@ -39,14 +48,15 @@ export async function withTemporal<T>(
       await connection.close();
     }
   }
-  return withEmbeddedStack(config, ({ client, worker, server }) =>
-    worker.runUntil(fn(client, `embedded Temporal on ${server.address}`)),
+  return withEmbeddedStack(config, ({ client, workers, server }) =>
+    workers.runUntil(fn(client, `embedded Temporal on ${server.address}`)),
   );
 }
 
 export interface EmbeddedStack {
   server: DevServer;
-  worker: Worker;
+  /** The store and compute workers, both in this process. */
+  workers: PogWorkers;
   client: Client;
 }
 
@@ -69,9 +79,9 @@ export async function withEmbeddedStack<T>(
     const nativeConnection = await connectWorker(server.address);
     const connection = await Connection.connect({ address: server.address });
     try {
-      const worker = await createPogWorker({ connection: nativeConnection, config });
+      const workers = await createPogWorkers({ connection: nativeConnection, config, role: 'all' });
       const client = new Client({ connection, namespace: config.temporal.namespace });
-      return await fn({ server, worker, client });
+      return await fn({ server, workers, client });
     } finally {
       await connection.close();
       await nativeConnection.close();

@@ -1,6 +1,8 @@
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { lexicalPath } from '../embed/embed-run.js';
-import { readVectorFile } from '../embed/vector-file.js';
+import { readVectorFile, readVectorIds } from '../embed/vector-file.js';
+import { readHandoff, writeHandoff } from '../pipeline/handoff.js';
+import { stageFile } from '../pipeline/run-dir.js';
 import { queryRows, textOrNull, withDb, withTransaction } from '../store/db.js';
 import { stableId } from '../util/hash.js';
 import { classKeywords, labelFrom } from './keywords.js';
@@ -43,25 +45,61 @@ interface PoolRow {
 /** At most this many member ids are kept as a pattern's examples. */
 const EXAMPLES = 5;
 
+interface ClusterInput {
+  /** The pool's rows, in the vector file's order. */
+  rows: PoolRow[];
+  /** Patterns reviewers promoted into the library. */
+  promoted: string[];
+}
+
+interface ClusterOutput {
+  assignments: { id: string; patternId: string | null; similarity: number | null }[];
+  patterns: {
+    id: string;
+    isNew: boolean;
+    template: string;
+    size: number;
+    label: string;
+    keywords: string[];
+    cohesion: number;
+    silhouette: number;
+    examples: string[];
+  }[];
+  summary: ClusterSummary;
+}
+
+/** Where the database is: what each pooled candidate is now (its pattern, duplicate group, text). */
+export async function prepareCluster(db: string, runId: string, vectorPath: string): Promise<void> {
+  const ids = await readVectorIds(vectorPath);
+  const input = await withDb(db, 'read', async (conn) => ({
+    rows: ids.length === 0 ? [] : await poolRows(conn, runId, ids),
+    promoted: (await queryRows(conn, `SELECT pattern_id FROM triage_items WHERE status = 'promoted'`)).map(
+      (r) => String(r.pattern_id),
+    ),
+  }));
+  await writeHandoff(stageFile(db, runId, 'cluster', 'in'), input satisfies ClusterInput);
+}
+
 /**
  * Groups the run's pool (src/cluster/pool.ts) into patterns. Candidates already in a pattern stay in it
  * and stand for it: a new candidate as similar to them as they are to each other joins that pattern
  * (and counts as reuse), and the rest form new patterns. A new pattern's id derives from its members,
- * so the same candidates always make the same pattern.
+ * so the same candidates always make the same pattern. Runs on any compute worker.
  */
-export async function clusterRun(
+export async function computeCluster(
   db: string,
   runId: string,
   vectorPath: string,
   options: ClusterRunOptions,
-): Promise<ClusterSummary> {
+): Promise<void> {
   const file = await readVectorFile(vectorPath);
   const lexical = file.model === 'tfidf' ? file : await readVectorFile(lexicalPath(vectorPath));
   const space = clusteringSpace(file.model === 'tfidf' ? null : file.vectors, lexical.vectors);
   const similarity = options.similarity ?? DEFAULT_SIMILARITY[space.kind];
   const ids = file.ids;
+  const out = stageFile(db, runId, 'cluster', 'out');
   if (ids.length === 0) {
-    return {
+    const summary = {
       patterns: 0,
       newPatterns: 0,
       clustered: 0,
@@ -71,15 +109,13 @@ export async function clusterRun(
       reused: 0,
       reusedPromoted: 0,
     };
+    await writeHandoff(out, { assignments: [], patterns: [], summary } satisfies ClusterOutput);
+    return;
   }
-  const { rows, promoted } = await withDb(db, 'read', async (conn) => ({
-    rows: await poolRows(conn, runId, ids),
-    promoted: new Set(
-      (await queryRows(conn, `SELECT pattern_id FROM triage_items WHERE status = 'promoted'`)).map((r) =>
-        String(r.pattern_id),
-      ),
-    ),
-  }));
+  const input = await readHandoff<ClusterInput>(stageFile(db, runId, 'cluster', 'in'));
+  const rows = input.rows;
+  if (rows.length !== ids.length) throw new Error('the cluster input does not match the vector file');
+  const promoted = new Set(input.promoted);
 
   const firstOfGroup = new Map<string, number>();
   const patternKey = new Map<string, number>();
@@ -118,8 +154,7 @@ export async function clusterRun(
 
   let reused = 0;
   let reusedPromoted = 0;
-  const assignments: { id: string; patternId: string | null; similarity: number | null }[] = [];
-  const touched: { id: string; isNew: boolean; cluster: Cluster; keywords: string[] }[] = [];
+  const output: ClusterOutput = { assignments: [], patterns: [], summary: undefined as never };
   result.clusters.forEach((cluster, c) => {
     const joined = cluster.members.filter((i) => fixed[i]! < 0);
     if (joined.length === 0) return; // an old pattern nobody joined: nothing to write
@@ -129,24 +164,51 @@ export async function clusterRun(
       : patternIds[cluster.fixed]!;
     cluster.members.forEach((i, m) => {
       if (fixed[i]! >= 0) return;
-      assignments.push({ id: ids[i]!, patternId: id, similarity: cluster.similarities[m]! });
+      output.assignments.push({ id: ids[i]!, patternId: id, similarity: cluster.similarities[m]! });
       if (!isNew && rows[i]!.inRun) {
         reused++;
         if (promoted.has(id)) reusedPromoted++;
       }
     });
-    touched.push({ id, isNew, cluster, keywords: keywords[c]! });
+    output.patterns.push({
+      id,
+      isNew,
+      template: rows[cluster.members[0]!]!.text,
+      size: cluster.members.length,
+      label: labelFrom(keywords[c]!),
+      keywords: keywords[c]!,
+      cohesion: cluster.cohesion,
+      silhouette: cluster.silhouette,
+      examples: exampleIds(cluster, ids, rows),
+    });
   });
   for (const i of result.unclustered) {
-    if (fixed[i]! < 0) assignments.push({ id: ids[i]!, patternId: null, similarity: null });
+    if (fixed[i]! < 0) output.assignments.push({ id: ids[i]!, patternId: null, similarity: null });
   }
+  const inPatterns = result.clusters.reduce((s, c) => s + c.members.length, 0);
+  output.summary = {
+    patterns: output.patterns.length,
+    newPatterns: output.patterns.filter((t) => t.isNew).length,
+    clustered: inPatterns,
+    unclustered: result.unclustered.length,
+    silhouette: result.silhouette,
+    similarity,
+    reused,
+    reusedPromoted,
+  };
+  await writeHandoff(out, output);
+}
 
+/** Where the database is: writes the patterns and every pooled candidate's pattern in one transaction. */
+export async function commitCluster(db: string, runId: string): Promise<ClusterSummary> {
+  const output = await readHandoff<ClusterOutput>(stageFile(db, runId, 'cluster', 'out'));
+  if (output.assignments.length === 0 && output.patterns.length === 0) return output.summary;
   await withTransaction(db, async (conn) => {
     await conn.run(
       'CREATE OR REPLACE TEMP TABLE stage_assign (id VARCHAR, pattern_id VARCHAR, similarity DOUBLE)',
     );
     const appender = await conn.createAppender('stage_assign', 'main', 'temp');
-    for (const a of assignments) {
+    for (const a of output.assignments) {
       appender.appendVarchar(a.id);
       if (a.patternId === null) appender.appendNull();
       else appender.appendVarchar(a.patternId);
@@ -160,17 +222,16 @@ export async function clusterRun(
          label VARCHAR, keywords VARCHAR, cohesion DOUBLE, silhouette DOUBLE, examples VARCHAR)`,
     );
     const patterns = await conn.createAppender('stage_patterns', 'main', 'temp');
-    for (const t of touched) {
-      const { cluster } = t;
+    for (const t of output.patterns) {
       patterns.appendVarchar(t.id);
       patterns.appendBoolean(t.isNew);
-      patterns.appendVarchar(rows[cluster.members[0]!]!.text);
-      patterns.appendInteger(cluster.members.length);
-      patterns.appendVarchar(labelFrom(t.keywords));
+      patterns.appendVarchar(t.template);
+      patterns.appendInteger(t.size);
+      patterns.appendVarchar(t.label);
       patterns.appendVarchar(JSON.stringify(t.keywords));
-      patterns.appendDouble(cluster.cohesion);
-      patterns.appendDouble(cluster.silhouette);
-      patterns.appendVarchar(JSON.stringify(exampleIds(cluster, ids, rows)));
+      patterns.appendDouble(t.cohesion);
+      patterns.appendDouble(t.silhouette);
+      patterns.appendVarchar(JSON.stringify(t.examples));
       patterns.endRow();
     }
     patterns.closeSync();
@@ -208,18 +269,19 @@ export async function clusterRun(
       [runId],
     );
   });
+  return output.summary;
+}
 
-  const inPatterns = result.clusters.reduce((s, c) => s + c.members.length, 0);
-  return {
-    patterns: touched.length,
-    newPatterns: touched.filter((t) => t.isNew).length,
-    clustered: inPatterns,
-    unclustered: result.unclustered.length,
-    silhouette: result.silhouette,
-    similarity,
-    reused,
-    reusedPromoted,
-  };
+/** The cluster stage in one process. */
+export async function clusterRun(
+  db: string,
+  runId: string,
+  vectorPath: string,
+  options: ClusterRunOptions,
+): Promise<ClusterSummary> {
+  await prepareCluster(db, runId, vectorPath);
+  await computeCluster(db, runId, vectorPath, options);
+  return commitCluster(db, runId);
 }
 
 async function poolRows(conn: DuckDBConnection, runId: string, ids: readonly string[]): Promise<PoolRow[]> {

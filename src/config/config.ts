@@ -8,6 +8,10 @@ const TemporalConfig = z.object({
   address: z.string().min(1).optional(),
   namespace: z.string().min(1).default('default'),
   taskQueue: z.string().min(1).default('pog-discovery'),
+  /** The compute task queue (parsing, embedding, clustering…); absent: `<taskQueue>-compute`. */
+  computeTaskQueue: z.string().min(1).optional(),
+  /** Compute steps a worker runs at once; absent: one a core (at least 2). */
+  computeConcurrency: z.number().int().min(1).max(256).optional(),
   /** Port of the embedded dev server, and of "the default local address" probed before starting one. */
   embeddedPort: z.number().int().min(1).max(65535).default(7233),
   /** Path to the `temporal` CLI; otherwise PATH, then the SDK's download. */
@@ -111,6 +115,8 @@ function envOverrides(env: Env): Record<string, unknown> {
       address: str(env.TEMPORAL_ADDRESS),
       namespace: str(env.TEMPORAL_NAMESPACE),
       taskQueue: str(env.POG_TASK_QUEUE),
+      computeTaskQueue: str(env.POG_COMPUTE_TASK_QUEUE),
+      computeConcurrency: int(env.POG_COMPUTE_CONCURRENCY, 'POG_COMPUTE_CONCURRENCY'),
       embeddedPort: int(env.POG_TEMPORAL_PORT, 'POG_TEMPORAL_PORT'),
       cliPath: str(env.TEMPORAL_CLI_PATH),
     },
@@ -183,4 +189,9 @@ export function loadConfig(
 /** Whether LLM-assisted steps are on: any OpenAI-compatible endpoint or key turns them on. */
 export function llmEnabled(config: Config): boolean {
   return config.llm.apiKey !== undefined || config.llm.baseURL !== undefined;
+}
+
+/** The task queue of a run's CPU work, which any number of compute workers serve. */
+export function computeQueueOf(temporal: Pick<Config['temporal'], 'taskQueue' | 'computeTaskQueue'>): string {
+  return temporal.computeTaskQueue ?? `${temporal.taskQueue}-compute`;
 }

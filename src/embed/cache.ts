@@ -20,8 +20,22 @@ const toBlob = (v: Float32Array): Uint8Array => new Uint8Array(v.buffer, v.byteO
 const fromBlob = (b: Uint8Array): Float32Array =>
   new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
+/** Where cached vectors of one model are looked up and kept. */
+export interface VectorCache {
+  lookup(hashes: readonly string[]): Promise<Map<string, Float32Array>>;
+  store(hashes: readonly string[], vectors: readonly Float32Array[]): Promise<void>;
+}
+
+/** The cache in the database: what the store worker (or a single process) reads and writes. */
+export function dbCache(db: string, model: string): VectorCache {
+  return {
+    lookup: (hashes) => lookup(db, model, hashes),
+    store: (hashes, vectors) => storeCached(db, model, hashes, vectors),
+  };
+}
+
 export async function cachedEmbed(
-  db: string,
+  cache: VectorCache,
   embedder: Embedder,
   texts: readonly string[],
   onProgress?: (done: number) => void,
@@ -34,12 +48,12 @@ export async function cachedEmbed(
   const known = new Map<string, Float32Array>();
   let computed = 0;
   let done = 0;
-  // A slice at a time: each is looked up, embedded where missing and stored in its own transaction, so
-  // DuckDB never holds more than a slice of vectors (100 k of them are 200 MB, past the write memory
-  // limit) and an embedding cut short by a crash or a retry resumes from what is already stored.
+  // A slice at a time: each is looked up, embedded where missing and stored on its own, so DuckDB never
+  // holds more than a slice of vectors (100 k of them are 200 MB, past the write memory limit) and an
+  // embedding cut short by a crash or a retry resumes from what is already stored.
   for (let start = 0; start < unique.length; start += CACHE_SLICE) {
     const slice = unique.slice(start, start + CACHE_SLICE);
-    const found = await lookup(db, embedder.id, slice);
+    const found = await cache.lookup(slice);
     for (const [h, v] of found) known.set(h, v);
     const missing = slice.filter((h) => !found.has(h));
     const before = done + found.size;
@@ -47,13 +61,26 @@ export async function cachedEmbed(
       missing.map((h) => textOf.get(h)!),
       onProgress && ((n) => onProgress(before + n)),
     );
-    if (missing.length > 0) await store(db, embedder.id, missing, fresh);
+    if (missing.length > 0) await cache.store(missing, fresh);
     missing.forEach((h, i) => known.set(h, fresh[i]!));
     computed += missing.length;
     done += slice.length;
     onProgress?.(done);
   }
   return { vectors: hashes.map((h) => known.get(h)!), computed };
+}
+
+/** Looks every hash up, a slice at a time. */
+export async function lookupAll(
+  db: string,
+  model: string,
+  hashes: readonly string[],
+): Promise<Map<string, Float32Array>> {
+  const known = new Map<string, Float32Array>();
+  for (let start = 0; start < hashes.length; start += CACHE_SLICE) {
+    for (const [h, v] of await lookup(db, model, hashes.slice(start, start + CACHE_SLICE))) known.set(h, v);
+  }
+  return known;
 }
 
 /** Distinct texts looked up, embedded and stored at a time. */
@@ -84,7 +111,7 @@ async function lookup(
   });
 }
 
-async function store(
+export async function storeCached(
   db: string,
   model: string,
   hashes: readonly string[],

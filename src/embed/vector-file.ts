@@ -1,5 +1,5 @@
 import { endianness } from 'node:os';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { SparseVector, VectorSet } from '../cluster/vector-set.js';
@@ -95,4 +95,23 @@ export async function readVectorFile(path: string): Promise<VectorFile> {
   }
   if (at !== body.byteLength) throw truncated();
   return { ...base, vectors: { kind: 'sparse', dim: header.dim, rows } };
+}
+
+/** The ids of a vector file, read from its header only (the body can be hundreds of MB). */
+export async function readVectorIds(path: string): Promise<string[]> {
+  const handle = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    for (;;) {
+      const chunk = Buffer.alloc(1 << 20);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) throw new Error(`vector file ${path} has no header`);
+      const nl = chunk.subarray(0, bytesRead).indexOf(0x0a);
+      chunks.push(chunk.subarray(0, nl < 0 ? bytesRead : nl));
+      if (nl >= 0) break;
+    }
+    return HeaderSchema.parse(JSON.parse(Buffer.concat(chunks).toString('utf8'))).ids;
+  } finally {
+    await handle.close();
+  }
 }

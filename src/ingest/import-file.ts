@@ -1,6 +1,9 @@
 import { InputError } from '../errors.js';
-import { holdOpen } from '../store/db.js';
-import { MessageSink, messageId, type StoredMessage } from '../store/messages.js';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runArtifactDir } from '../pipeline/run-dir.js';
+import { messageId, type StoredMessage } from '../store/messages.js';
+import { PartWriter, storeParts } from './parsed-parts.js';
 import { PeopleDirectory } from '../redact/people.js';
 import { redactText } from '../redact/redact.js';
 import { stableId } from '../util/hash.js';
@@ -38,8 +41,11 @@ export interface ImportFailure {
   reason: string;
 }
 
-export interface GroupResult {
+export interface ParsedGroup {
   files: (ImportResult | ImportFailure)[];
+}
+
+export interface GroupResult extends ParsedGroup {
   /** Messages of the whole group that were not stored before. */
   inserted: number;
 }
@@ -51,31 +57,50 @@ function looksLikeData(head: string, name: string): boolean {
   return /^\s*[[{]/.test(head) || /\.(json|jsonl|ndjson|csv)$/i.test(name);
 }
 
-/**
- * Reads one file with the adapter its content calls for and stores what people typed, in batches.
- * Throws InputError when the file as a whole cannot be imported; problems with parts of it are
- * recorded in import_errors and the rest is imported.
- */
-export async function importFile(
-  db: string,
-  runId: string,
-  ref: InputRef,
-  options: IngestOptions = {},
-  onProgress?: (messages: number) => void,
-): Promise<ImportResult & { inserted: number }> {
-  const sink = new MessageSink(db, runId);
-  const people = await collectPeople([ref], options);
-  const result = await holdOpen(db, 'write', () =>
-    closing(sink, () => importInto(sink, ref, options, people, onProgress)),
-  );
-  return { ...result, inserted: sink.inserted };
+/** Where a group's parsed parts go: the run's folder, by the group's files. */
+export function groupDir(db: string, runId: string, refs: readonly InputRef[]): string {
+  return join(runArtifactDir(db, runId), 'import', stableId('g', ...refs.map(describeRef)));
 }
 
 /**
- * Imports several files through one sink: a Slack export is thousands of small daily files, and one
- * write per file would cost far more than the parsing. A file that cannot be imported is recorded as
- * failed (and in import_errors) and the others go on.
+ * Reads a group of files into Parquet parts under `dir` (src/ingest/parsed-parts.ts): what people
+ * typed, redacted. A Slack export is thousands of small daily files: one group, one writer. A file that
+ * cannot be imported (an InputError) is reported as failed and the others go on; on any other failure
+ * what was read before it is written out (and stays storable) before the error is thrown. Touches no
+ * database: any compute worker runs it.
  */
+export async function parseGroup(
+  dir: string,
+  refs: readonly InputRef[],
+  options: IngestOptions = {},
+  onProgress?: (messages: number) => void,
+): Promise<ParsedGroup> {
+  const writer = await PartWriter.create(dir);
+  const files: ParsedGroup['files'] = [];
+  // One directory for the group: a Slack export's users.json names people in all its daily files.
+  const people = await collectPeople(refs, options);
+  try {
+    for (const ref of refs) {
+      try {
+        files.push(await importInto(writer, ref, options, people, onProgress));
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        const file = describeRef(ref);
+        const { reason } = await writer.problem(
+          { file, position: err.position, reason: err.message },
+          false,
+          people,
+        );
+        files.push({ file, status: 'failed', reason });
+      }
+    }
+  } finally {
+    await writer.close();
+  }
+  return { files };
+}
+
+/** Parses a group and stores it, in this process. On a failure what was read before it is stored. */
 export async function importFiles(
   db: string,
   runId: string,
@@ -83,45 +108,41 @@ export async function importFiles(
   options: IngestOptions = {},
   onProgress?: (messages: number) => void,
 ): Promise<GroupResult> {
-  const sink = new MessageSink(db, runId);
-  const files: GroupResult['files'] = [];
-  // One directory for the group: a Slack export's users.json names people in all its daily files.
-  const people = await collectPeople(refs, options);
-  await holdOpen(db, 'write', () =>
-    closing(sink, async () => {
-      for (const ref of refs) {
-        try {
-          files.push(await importInto(sink, ref, options, people, onProgress));
-        } catch (err) {
-          if (!(err instanceof InputError)) throw err;
-          const file = describeRef(ref);
-          const { reason } = await sink.problem(
-            { file, position: err.position, reason: err.message },
-            false,
-            people,
-          );
-          files.push({ file, status: 'failed', reason });
-        }
-      }
-    }),
-  );
-  return { files, inserted: sink.inserted };
-}
-
-/**
- * Runs an import into the sink and commits it. On an unexpected failure what was read before it is
- * still committed (a re-run then has less to do), unless the database itself is what failed.
- */
-async function closing<T>(sink: MessageSink, work: () => Promise<T>): Promise<T> {
-  let result: T;
+  const dir = groupDir(db, runId, refs);
+  let parsed: ParsedGroup;
   try {
-    result = await work();
+    parsed = await parseGroup(dir, refs, options, onProgress);
   } catch (err) {
-    await sink.close().catch(() => sink.close(false));
+    await storeParts(db, runId, dir);
     throw err;
   }
-  await sink.close();
-  return result;
+  const inserted = await storeParts(db, runId, dir);
+  await rm(dir, { recursive: true, force: true });
+  return { files: parsed.files, inserted };
+}
+
+/** One file, imported on its own: an InputError when it cannot be imported at all. */
+export async function importFile(
+  db: string,
+  runId: string,
+  ref: InputRef,
+  options: IngestOptions = {},
+  onProgress?: (messages: number) => void,
+): Promise<ImportResult & { inserted: number }> {
+  const dir = groupDir(db, runId, [ref]);
+  const writer = await PartWriter.create(dir);
+  let result: ImportResult;
+  try {
+    result = await importInto(writer, ref, options, await collectPeople([ref], options), onProgress);
+  } catch (err) {
+    await writer.close();
+    await storeParts(db, runId, dir);
+    throw err;
+  }
+  await writer.close();
+  const inserted = await storeParts(db, runId, dir);
+  await rm(dir, { recursive: true, force: true });
+  return { ...result, inserted };
 }
 
 /**
@@ -189,7 +210,7 @@ function storable(
 }
 
 async function importInto(
-  sink: MessageSink,
+  sink: PartWriter,
   ref: InputRef,
   options: IngestOptions,
   people: PeopleDirectory,
@@ -227,7 +248,7 @@ async function importInto(
 
 /** Feeds one file's messages and problems to the sink; returns its first problem, if any. */
 async function readInto(
-  sink: MessageSink,
+  sink: PartWriter,
   adapter: ExportAdapter,
   source: SourceFile,
   ctx: ParseContext,

@@ -2,6 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, textOrNull, withDb, withTransaction } from '../store/db.js';
 import { buildCanonical, CanonicalTemplateSchema, type CanonicalTemplate } from './canonical.js';
 import { induceTemplate, type InducedTemplate } from './induce-template.js';
+import { readHandoff, writeHandoff } from '../pipeline/handoff.js';
+import { stageFile } from '../pipeline/run-dir.js';
 
 /** Members a template is induced from: the most central ones are enough and keep the work bounded. */
 const MAX_MEMBERS = 50;
@@ -153,12 +155,17 @@ function safeInduce(members: readonly string[]): InducedTemplate {
   }
 }
 
-/**
- * Induces the deterministic template of every pattern the run found or added to, and its canonical
- * template. A pattern whose induced template did not change keeps a template a model wrote for it
- * before (the LLM step then answers from its cache).
- */
-export async function normalizeRun(db: string, runId: string): Promise<NormalizeSummary> {
+interface NormalizeInput {
+  work: { facts: PatternFacts; members: string[] }[];
+}
+
+interface NormalizeOutput {
+  results: { canonical: CanonicalTemplate; inducedTemplate?: string }[];
+  patternIds: string[];
+}
+
+/** Where the database is: the facts and most central members of every pattern the run touched. */
+export async function prepareNormalize(db: string, runId: string): Promise<void> {
   const work = await withDb(db, 'read', async (conn) => {
     const facts = await patternFacts(conn, { runId });
     const members = new Map<string, string[]>();
@@ -170,7 +177,17 @@ export async function normalizeRun(db: string, runId: string): Promise<Normalize
     }
     return facts.map((f) => ({ facts: f, members: members.get(f.id) ?? [] }));
   });
-  const results: { canonical: CanonicalTemplate; inducedTemplate?: string }[] = [];
+  await writeHandoff(stageFile(db, runId, 'normalize', 'in'), { work } satisfies NormalizeInput);
+}
+
+/**
+ * Induces the deterministic template of every pattern the run found or added to, and its canonical
+ * template. A pattern whose induced template did not change keeps a template a model wrote for it
+ * before (the LLM step then answers from its cache). Runs on any compute worker.
+ */
+export async function computeNormalize(db: string, runId: string): Promise<void> {
+  const { work } = await readHandoff<NormalizeInput>(stageFile(db, runId, 'normalize', 'in'));
+  const results: NormalizeOutput['results'] = [];
   for (const { facts, members } of work) {
     const induced = safeInduce(members);
     const keepModel =
@@ -202,6 +219,22 @@ export async function normalizeRun(db: string, runId: string): Promise<Normalize
     // Induction is CPU work: yield between patterns so timers (the activity's heartbeat) still run.
     await new Promise((resolve) => setImmediate(resolve));
   }
+  const output: NormalizeOutput = { results, patternIds: work.map((w) => w.facts.id) };
+  await writeHandoff(stageFile(db, runId, 'normalize', 'out'), output);
+}
+
+/** Where the database is: stores the canonical templates. */
+export async function commitNormalize(db: string, runId: string): Promise<NormalizeSummary> {
+  const { results, patternIds } = await readHandoff<NormalizeOutput>(
+    stageFile(db, runId, 'normalize', 'out'),
+  );
   await withTransaction(db, (conn) => storeCanonical(conn, results));
-  return { patternIds: work.map((w) => w.facts.id) };
+  return { patternIds };
+}
+
+/** The normalize stage in one process. */
+export async function normalizeRun(db: string, runId: string): Promise<NormalizeSummary> {
+  await prepareNormalize(db, runId);
+  await computeNormalize(db, runId);
+  return commitNormalize(db, runId);
 }

@@ -361,4 +361,9 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'runs: the settings that shape the mined result, to tell an unchanged rerun',
     sql: `ALTER TABLE runs ADD COLUMN settings VARCHAR;`,
   },
+  {
+    version: 13,
+    name: 'runs: the fingerprint of the exports a run read, to tell an unchanged rerun without reading them',
+    sql: `ALTER TABLE runs ADD COLUMN input_fingerprint VARCHAR;`,
+  },
 ];

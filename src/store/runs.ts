@@ -39,15 +39,50 @@ export async function nothingNew(db: string, runId: string, settings: string): P
   });
 }
 
+/**
+ * The last completed run with these settings over exports with this fingerprint (src/ingest/fingerprint.ts):
+ * what it read, for a rerun that then reads nothing. Null when there is none.
+ */
+export async function unchangedSince(
+  db: string,
+  settings: string,
+  fingerprint: string,
+): Promise<{
+  runId: string;
+  files: number;
+  messages: number;
+  skipped: { file: string; reason: string }[];
+} | null> {
+  return withDb(db, 'read', async (conn) => {
+    const [row] = await queryRows(
+      conn,
+      `SELECT id, files, messages, summary->'skipped' AS skipped FROM runs
+       WHERE status = 'completed' AND settings = $1 AND input_fingerprint = $2
+       ORDER BY finished_at DESC LIMIT 1`,
+      [settings, fingerprint],
+    );
+    if (!row) return null;
+    const skipped = typeof row.skipped === 'string' ? (JSON.parse(row.skipped) as unknown) : row.skipped;
+    return {
+      runId: String(row.id),
+      files: Number(row.files ?? 0),
+      messages: Number(row.messages ?? 0),
+      skipped: Array.isArray(skipped) ? (skipped as { file: string; reason: string }[]) : [],
+    };
+  });
+}
+
 export async function finishRun(
   db: string,
   summary: RunSummary,
   status: 'completed' | 'failed',
+  fingerprint: string | null = null,
 ): Promise<void> {
   await withTransaction(db, async (conn) => {
     await conn.run(
       `UPDATE runs SET status = $2, finished_at = now(), files = $3, messages = $4, messages_new = $5,
-         candidates = $6, patterns = $7, queued = $8, errors = $9, summary = $10::JSON WHERE id = $1`,
+         candidates = $6, patterns = $7, queued = $8, errors = $9, summary = $10::JSON,
+         input_fingerprint = $11 WHERE id = $1`,
       [
         summary.runId,
         status,
@@ -59,6 +94,7 @@ export async function finishRun(
         summary.queued,
         summary.errors.length,
         JSON.stringify(summary),
+        fingerprint,
       ],
     );
   });

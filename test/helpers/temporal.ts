@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { ConfigSchema, type Config } from '../../src/config/config.js';
 import { RunSummarySchema, type DiscoverInput, type RunSummary } from '../../src/run-summary.js';
 import type { discoverRun } from '../../workflows/index.js';
-import { connectWorker, createPogWorker } from '../../workers/worker.js';
+import { connectWorker, createPogWorkers } from '../../workers/worker.js';
 
-/** A real worker on the suite's dev server, on a task queue of its own so test files never share work. */
+/**
+ * Real workers on the suite's dev server (the run's queue and its compute queue, as `pog worker`
+ * serves them), on task queues of their own so test files never share work.
+ */
 export interface TestWorker {
   config: Config;
   client: Client;
@@ -22,8 +24,8 @@ export async function startTestWorker(overrides: Partial<Config['llm']> = {}): P
     llm: overrides,
   });
   const nativeConnection = await connectWorker(address);
-  const worker: Worker = await createPogWorker({ connection: nativeConnection, config });
-  const running = worker.run();
+  const workers = await createPogWorkers({ connection: nativeConnection, config, role: 'all' });
+  const running = workers.run();
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   return {
@@ -38,7 +40,7 @@ export async function startTestWorker(overrides: Partial<Config['llm']> = {}): P
       return RunSummarySchema.parse(result);
     },
     async close() {
-      worker.shutdown();
+      workers.shutdown();
       await running;
       await connection.close();
       await nativeConnection.close();

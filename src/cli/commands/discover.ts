@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { llmEnabled, type Config } from '../../config/config.js';
+import { computeQueueOf, llmEnabled, type Config } from '../../config/config.js';
 import { PogError } from '../../errors.js';
 import type { IngestOptions } from '../../ingest/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -46,6 +46,7 @@ export function workflowInput(
     db: resolve(config.db),
     paths: paths.map((p) => resolve(p)),
     cluster: config.cluster,
+    computeQueue: computeQueueOf(config.temporal),
     llm: llmEnabled(config)
       ? { model: config.llm.model, maxAttempts: config.llm.maxAttempts, concurrency: config.llm.concurrency }
       : null,

@@ -23,7 +23,7 @@ export async function up(
   if (!Number.isInteger(webPort) || webPort < 0 || webPort > 65535)
     throw new PogError('USAGE', `--port takes a port number, got "${flags.port}".`);
   const stopping = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
-  await withEmbeddedStack(config, async ({ server, worker }) => {
+  await withEmbeddedStack(config, async ({ server, workers }) => {
     const web = await startServer({
       db: config.db,
       host: flags.host ?? '127.0.0.1',
@@ -34,12 +34,12 @@ export async function up(
       ...(process.env.POG_SERVE_TOKEN ? { token: process.env.POG_SERVE_TOKEN } : {}),
     });
     info(
-      `pog up: Temporal on ${server.address}${server.owned ? '' : ' (already running)'}, worker on task queue ${config.temporal.taskQueue}`,
+      `pog up: Temporal on ${server.address}${server.owned ? '' : ' (already running)'}, worker on ${workers.describe()}`,
     );
     info(`pog up: review at ${web.url}/#token=${web.token}`);
     info('pog up: ready. Other pog commands use this server; Ctrl-C stops everything.');
     try {
-      await worker.runUntil(stopping);
+      await workers.runUntil(stopping);
     } finally {
       await web.close();
     }

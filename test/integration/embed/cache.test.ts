@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cachedEmbed } from '../../../src/embed/cache.js';
+import { cachedEmbed, dbCache } from '../../../src/embed/cache.js';
 import { openaiEmbedder } from '../../../src/embed/embedder.js';
 import { queryRows, withDb } from '../../../src/store/db.js';
 import { fakeEmbedding, startFakeLlm, type FakeLlm } from '../../helpers/openai-server.js';
@@ -23,7 +23,8 @@ describe('embeddings through an OpenAI-compatible endpoint, cached in DuckDB', (
       'text-embedding-3-small',
     );
     const texts = Array.from({ length: 300 }, (_, i) => `prompt number ${i}`);
-    const first = await cachedEmbed(db, embedder, texts);
+    const cache = dbCache(db, embedder.id);
+    const first = await cachedEmbed(cache, embedder, texts);
     expect(first.computed).toBe(300);
     const calls = llm.requests.filter((r) => r.path.endsWith('/embeddings'));
     expect(calls.map((r) => r.body.input?.length)).toEqual([256, 44]);
@@ -37,7 +38,11 @@ describe('embeddings through an OpenAI-compatible endpoint, cached in DuckDB', (
       expected.map((x) => Number((x / norm).toFixed(5))),
     );
 
-    const again = await cachedEmbed(db, embedder, [...texts.slice(0, 10), 'a new prompt', 'prompt number 3']);
+    const again = await cachedEmbed(cache, embedder, [
+      ...texts.slice(0, 10),
+      'a new prompt',
+      'prompt number 3',
+    ]);
     expect(again.computed).toBe(1);
     expect(llm.requests.filter((r) => r.path.endsWith('/embeddings'))).toHaveLength(3);
     expect(again.vectors[0]).toEqual(first.vectors[0]);

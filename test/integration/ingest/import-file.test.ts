@@ -120,9 +120,12 @@ describe('zip archives', () => {
       ['skipped', 0],
     ]);
     expect(results[1]!.file).toBe(`${zip}!conversations.json`);
-    // Nothing was written beside or above the archive (the database's WAL is checkpointed on close).
+    // Nothing was written beside or above the archive (the database's WAL is checkpointed on close),
+    // and the parsed parts were removed once stored.
     closeIdleDatabases();
-    expect(readdirSync(work).sort()).toEqual(['export.zip', 'pog.duckdb']);
+    expect(readdirSync(work).sort()).toEqual(['export.zip', 'pog.duckdb', 'pog.runs']);
+    const left = readdirSync(join(work, 'pog.runs'), { recursive: true, withFileTypes: true });
+    expect(left.filter((e) => e.isFile()).map((e) => e.name)).toEqual([]);
     expect(existsSync(join(work, '..', 'escaped.jsonl'))).toBe(false);
   });
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, withDb } from '../../../src/store/db.js';
@@ -82,6 +82,47 @@ describe('discoverRun workflow', () => {
       'normalize',
       'queue',
     ]);
+  });
+
+  it('skips exports it has read before without reading them; touched or changed, it reads them again', async () => {
+    const work = tempDir();
+    const db = join(work, 'pog.duckdb');
+    const exports = join(work, 'exports');
+    cpSync(samples, exports, { recursive: true });
+    const linked = (runId: string) =>
+      count(db, `SELECT count(*) AS n FROM run_messages WHERE run_id = '${runId}'`);
+    const first = await worker.run({ runId: 'fp-1', db, paths: [exports] });
+    expect(first.unchanged).toBeUndefined();
+
+    // Same files, same settings: the fingerprint matches, and not one message is read.
+    const same = await worker.run({ runId: 'fp-2', db, paths: [exports] });
+    expect(same).toMatchObject({
+      unchanged: true,
+      files: first.files,
+      messages: first.messages,
+      messagesNew: 0,
+    });
+    expect(same.skipped).toEqual(first.skipped);
+    expect(await linked('fp-2')).toBe(0);
+
+    // Touched (a copy, a re-download): read again, found to hold nothing new, mined no further.
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(exports, 'team-chats.jsonl'), later, later);
+    const touched = await worker.run({ runId: 'fp-3', db, paths: [exports] });
+    expect(touched.unchanged).toBe(true);
+    expect(await linked('fp-3')).toBe(first.messages);
+
+    // A new conversation: read and mined.
+    appendFileSync(
+      join(exports, 'team-chats.jsonl'),
+      JSON.stringify({
+        id: 'conv-new',
+        messages: [{ role: 'user', content: 'Write a haiku about the release train leaving on time' }],
+      }) + '\n',
+    );
+    const changed = await worker.run({ runId: 'fp-4', db, paths: [exports] });
+    expect(changed.unchanged).toBeUndefined();
+    expect(changed.messagesNew).toBe(1);
   });
 
   it('reports missing, empty and corrupt files and still imports the good ones', async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { writeOpenaiJsonl } from '../../../bench/generate/openai-jsonl.js';
 import { ConfigSchema } from '../../../src/config/config.js';
 import { RunProgressSchema, type DiscoverInput, type Stage } from '../../../src/run-summary.js';
-import { closeIdleDatabases, queryRows, withDb } from '../../../src/store/db.js';
+import { databaseDigest as contents } from '../../helpers/db-digest.js';
 import { bin, cleanEnv } from '../../helpers/cli.js';
 import { repoRoot, samples, tempDir } from '../../helpers/paths.js';
 
@@ -15,34 +15,6 @@ import { repoRoot, samples, tempDir } from '../../helpers/paths.js';
  * kill -9 of the worker in the middle of a stage, then a new worker: the run completes, and the
  * database holds exactly what an uninterrupted run of the same input writes (times aside).
  */
-
-/** Each table without the columns that hold wall-clock times. */
-const TABLES: Record<string, string> = {
-  messages: 'SELECT * EXCLUDE (imported_at) FROM messages',
-  run_messages: 'SELECT * FROM run_messages',
-  import_errors: 'SELECT * EXCLUDE (created_at) FROM import_errors',
-  extractions: 'SELECT * FROM extractions',
-  candidates: 'SELECT * EXCLUDE (created_at) FROM candidates',
-  patterns: 'SELECT * EXCLUDE (created_at, updated_at) FROM patterns',
-  triage_items: 'SELECT * EXCLUDE (created_at, updated_at) FROM triage_items',
-  runs: 'SELECT id, status, inputs, files, messages, messages_new, candidates, patterns, queued, errors FROM runs',
-};
-
-async function contents(db: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  await withDb(db, 'read', async (c) => {
-    for (const [name, sql] of Object.entries(TABLES)) {
-      const [row] = await queryRows(
-        c,
-        `SELECT count(*) AS n, md5(coalesce(string_agg(CAST(t AS VARCHAR), '|' ORDER BY CAST(t AS VARCHAR)), '')) AS digest
-         FROM (${sql}) t`,
-      );
-      out[name] = `${String(row!.n)} rows, ${String(row!.digest)}`;
-    }
-  });
-  closeIdleDatabases();
-  return out;
-}
 
 const config = ConfigSchema.parse({});
 let work: string;

@@ -37,6 +37,7 @@ describe('docker-compose.yml', () => {
       'temporal-create-namespace',
       'temporal-ui',
       'pog-worker',
+      'pog-compute',
       'pog-serve',
     ])
       expect(services[name]?.profiles, name).toBeUndefined();
@@ -51,7 +52,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('points pog at the cluster and shares one data volume', () => {
-    for (const name of ['pog-worker', 'pog-serve', 'pog']) {
+    for (const name of ['pog-worker', 'pog-compute', 'pog-serve', 'pog']) {
       const s = services[name]!;
       expect(s.environment, name).toMatchObject({
         TEMPORAL_ADDRESS: 'temporal:7233',
@@ -59,7 +60,10 @@ describe('docker-compose.yml', () => {
       });
       expect(s.volumes, name).toContain('pog-data:/data');
     }
-    expect(services['pog-worker']!.command).toEqual(['worker']);
+    // One store worker holds the database; compute workers (scalable) see the same volume.
+    expect(services['pog-worker']!.command).toEqual(['worker', '--role', 'store']);
+    expect(services['pog-compute']!.command).toEqual(['worker', '--role', 'compute']);
+    expect(services['pog-compute']!.ports).toBeUndefined();
     expect(services.pog!.profiles).toEqual(['cli']);
     expect(existsSync(join(repoRoot, 'Dockerfile'))).toBe(true);
   });
