@@ -75,7 +75,7 @@ under 5% of the first run.
 |---|---|---|---|
 | plain function calls | ${plain.seconds.toFixed(1)} s | ${plain.peakRssMb.toFixed(0)} MB | — |
 | through the workflow (embedded mode) | ${wf.seconds.toFixed(1)} s | ${wf.peakRssMb.toFixed(0)} MB | ${overhead >= 0 ? '+' : ''}${(overhead * 100).toFixed(1)}% |
-| rerun over the same exports | ${wf.againSeconds.toFixed(1)} s (${wf.againUnchanged ? 'stopped after the import: nothing new' : 'mined again'}) | | ${(rerun * 100).toFixed(1)}% of the first run |
+| rerun over the same exports | ${wf.againSeconds.toFixed(1)} s (${wf.againUnchanged ? 'unchanged: nothing read or mined' : 'mined again'}) | | ${(rerun * 100).toFixed(1)}% of the first run |
 | dev server start + first run | ${wf.withServer.toFixed(1)} s | | |
 `;
 process.stderr.write(body);
