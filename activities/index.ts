@@ -168,8 +168,26 @@ export function createStoreActivities(config: Pick<Config, 'llm'>) {
       });
     },
 
-    async storeGroup(input: { db: string; runId: string; refs: InputRef[] }): Promise<number> {
-      return guard(() => storeParts(input.db, input.runId, groupDir(input.db, input.runId, input.refs)));
+    /**
+     * Stores a group's parsed parts. `follow`: started with the parse, it stores each part as it is
+     * written until the parse marks its end (the writes overlap the parsing), or until cancelled.
+     */
+    async storeGroup(input: {
+      db: string;
+      runId: string;
+      refs: InputRef[];
+      follow?: boolean;
+    }): Promise<number> {
+      const dir = groupDir(input.db, input.runId, input.refs);
+      const { cancellationSignal } = Context.current();
+      return guard(() =>
+        storeParts(
+          input.db,
+          input.runId,
+          dir,
+          input.follow ? { follow: { signal: cancellationSignal } } : {},
+        ),
+      );
     },
 
     async prepareStage(input: { db: string; runId: string; stage: ComputeStage }): Promise<void> {

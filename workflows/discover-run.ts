@@ -201,6 +201,10 @@ async function run(
   await pool(listing.groups, IMPORT_CONCURRENCY, async (refs) => {
     let parsed: ParsedGroup | undefined;
     let failure: unknown;
+    let inserted = 0;
+    // The store follows the parse, writing each part as it comes: the writes overlap the parsing.
+    const following = new CancellationScope();
+    const storing = following.run(() => acts.storeGroup({ db, runId, refs, follow: true }));
     try {
       parsed = await compute.parseGroup({
         db,
@@ -210,15 +214,22 @@ async function run(
       });
     } catch (err) {
       failure = err;
+      following.cancel();
     }
     try {
-      // Stored even when parsing failed part-way: what was read before the failure is not lost.
-      // (Awaited first: `messagesNew += await …` would read the total before another lane adds to it.)
-      const inserted = await acts.storeGroup({ db, runId, refs });
-      messagesNew += inserted;
+      inserted = await storing;
     } catch (err) {
-      failure ??= err;
+      if (!isCancellation(err)) failure ??= err;
     }
+    if (failure !== undefined) {
+      try {
+        // What the parse read before it failed is stored all the same: it is not lost.
+        inserted += await acts.storeGroup({ db, runId, refs });
+      } catch {
+        // reported with the group's failure below
+      }
+    }
+    messagesNew += inserted;
     if (failure !== undefined || parsed === undefined) {
       // Imports that kept failing after retries (not bad input, which is reported per file below).
       for (const ref of refs) errors.push({ file: describe(ref), reason: failureReason(failure) });

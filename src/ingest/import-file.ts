@@ -75,11 +75,19 @@ export async function parseGroup(
   options: IngestOptions = {},
   onProgress?: (messages: number) => void,
 ): Promise<ParsedGroup> {
-  const writer = await PartWriter.create(dir);
+  return parseInto(await PartWriter.create(dir), refs, options, onProgress);
+}
+
+async function parseInto(
+  writer: PartWriter,
+  refs: readonly InputRef[],
+  options: IngestOptions,
+  onProgress?: (messages: number) => void,
+): Promise<ParsedGroup> {
   const files: ParsedGroup['files'] = [];
-  // One directory for the group: a Slack export's users.json names people in all its daily files.
-  const people = await collectPeople(refs, options);
   try {
+    // One directory for the group: a Slack export's users.json names people in all its daily files.
+    const people = await collectPeople(refs, options);
     for (const ref of refs) {
       try {
         files.push(await importInto(writer, ref, options, people, onProgress));
@@ -94,13 +102,18 @@ export async function parseGroup(
         files.push({ file, status: 'failed', reason });
       }
     }
-  } finally {
-    await writer.close();
+  } catch (err) {
+    await writer.close(false);
+    throw err;
   }
+  await writer.close(true);
   return { files };
 }
 
-/** Parses a group and stores it, in this process. On a failure what was read before it is stored. */
+/**
+ * Parses a group and stores it, in this process, the writes overlapping the parsing. On a failure
+ * what was read before it is stored.
+ */
 export async function importFiles(
   db: string,
   runId: string,
@@ -109,14 +122,19 @@ export async function importFiles(
   onProgress?: (messages: number) => void,
 ): Promise<GroupResult> {
   const dir = groupDir(db, runId, refs);
+  const writer = await PartWriter.create(dir);
+  const parsing = new AbortController();
+  const storing = storeParts(db, runId, dir, { follow: { signal: parsing.signal } });
+  storing.catch(() => undefined); // its failure surfaces where it is awaited
   let parsed: ParsedGroup;
   try {
-    parsed = await parseGroup(dir, refs, options, onProgress);
+    parsed = await parseInto(writer, refs, options, onProgress);
   } catch (err) {
-    await storeParts(db, runId, dir);
+    parsing.abort();
+    await storing.catch(() => 0);
     throw err;
   }
-  const inserted = await storeParts(db, runId, dir);
+  const inserted = await storing;
   await rm(dir, { recursive: true, force: true });
   return { files: parsed.files, inserted };
 }
@@ -135,11 +153,11 @@ export async function importFile(
   try {
     result = await importInto(writer, ref, options, await collectPeople([ref], options), onProgress);
   } catch (err) {
-    await writer.close();
+    await writer.close(false);
     await storeParts(db, runId, dir);
     throw err;
   }
-  await writer.close();
+  await writer.close(true);
   const inserted = await storeParts(db, runId, dir);
   await rm(dir, { recursive: true, force: true });
   return { ...result, inserted };

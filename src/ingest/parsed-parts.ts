@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { redactText } from '../redact/redact.js';
@@ -33,6 +34,8 @@ const PART_CHARS = 16 * 1024 ** 2;
 const BATCH = 10_000;
 
 const PART = /^part-(\d+)\.parquet$/;
+/** Written once the last part is: the parse read its files to the end. */
+const DONE = 'done';
 const partName = (n: number): string => `part-${String(n).padStart(5, '0')}.parquet`;
 const problemsName = (n: number): string => `problems-${String(n).padStart(5, '0')}.parquet`;
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -96,11 +99,15 @@ export class PartWriter {
     return recorded;
   }
 
-  /** Writes what is collected as a last part and lets go of the in-memory database. */
-  async close(): Promise<void> {
+  /**
+   * Writes what is collected as a last part and lets go of the in-memory database. `complete`: the
+   * parse reached its end, and a marker says so to a store that follows the parts as they come.
+   */
+  async close(complete: boolean): Promise<void> {
     try {
       await this.writePart();
       await this.writing;
+      if (complete) await writeFile(join(this.dir, DONE), String(this.parts));
     } finally {
       await this.writing.catch(() => undefined);
       const db = this.db;
@@ -182,23 +189,56 @@ async function copyOut(conn: DuckDBConnection, table: string, path: string): Pro
   await rename(temp, path);
 }
 
+export interface StoreOptions {
+  /**
+   * Store the parts as the parser writes them, until it marks the end (or `signal` aborts: then what
+   * exists is stored and the call returns). Without it, what exists now is stored.
+   */
+  follow?: { signal?: AbortSignal; onWait?: () => void };
+}
+
 /**
- * Stores every whole part under `dir` (and its problems), a transaction a part; returns how many
- * messages were new. Stored again after a retry, a part adds nothing.
+ * Stores the whole parts under `dir` (and their problems), a transaction a part; returns how many
+ * messages were new. Stored again after a retry, a part adds nothing. Following a parser that runs at
+ * the same time, the writes overlap the parsing.
  */
-export async function storeParts(db: string, runId: string, dir: string): Promise<number> {
-  const parts = existsSync(dir) ? (await readdir(dir)).filter((f) => PART.test(f)).sort() : [];
+export async function storeParts(
+  db: string,
+  runId: string,
+  dir: string,
+  options: StoreOptions = {},
+): Promise<number> {
+  const { follow } = options;
+  const stored = new Set<string>();
   let inserted = 0;
-  await holdOpen(db, 'write', async () => {
-    for (const part of parts) {
-      const n = Number(PART.exec(part)![1]);
-      const problems = join(dir, problemsName(n));
-      inserted += await withTransaction(db, async (conn) => {
-        if (existsSync(problems))
-          await insertImportErrorsFrom(conn, runId, `read_parquet(${sqlString(problems)})`);
-        return commitMessages(conn, runId, `read_parquet(${sqlString(join(dir, part))})`);
+  for (;;) {
+    // Read before listing: once the marker is there, every part is.
+    const finished = !follow || follow.signal?.aborted === true || existsSync(join(dir, DONE));
+    const parts = existsSync(dir)
+      ? (await readdir(dir)).filter((f) => PART.test(f) && !stored.has(f)).sort()
+      : [];
+    if (parts.length > 0) {
+      await holdOpen(db, 'write', async () => {
+        for (const part of parts) {
+          const path = join(dir, part);
+          const problems = join(dir, problemsName(Number(PART.exec(part)![1])));
+          try {
+            inserted += await withTransaction(db, async (conn) => {
+              if (existsSync(problems))
+                await insertImportErrorsFrom(conn, runId, `read_parquet(${sqlString(problems)})`);
+              return commitMessages(conn, runId, `read_parquet(${sqlString(path)})`);
+            });
+          } catch (err) {
+            // A retried parser starts its folder over: a part that vanished comes back, whole.
+            if (follow && !existsSync(path)) continue;
+            throw err;
+          }
+          stored.add(part);
+        }
       });
     }
-  });
-  return inserted;
+    if (finished) return inserted;
+    follow.onWait?.();
+    await sleep(100);
+  }
 }

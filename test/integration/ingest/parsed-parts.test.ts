@@ -45,10 +45,12 @@ describe('parsed parts: the parser writes Parquet, the store worker stores it', 
     for (let i = 0; i < 20; i++) await writer.add(message(i));
     for (const i of [0, 19, 18]) await writer.add(message(i)); // m0 ends part 2; m19, m18 start part 3
     await writer.problem({ file: 'chats.jsonl', position: 'line 4', reason: 'not JSON' });
-    await writer.close();
+    await writer.close(true);
     expect(writer.read).toBe(23); // duplicates within a part are counted once
     expect(writer.problemCount).toBe(1);
+    // The marker last: the parse read its files to the end.
     expect(readdirSync(dir).sort()).toEqual([
+      'done',
       'part-00000.parquet',
       'part-00001.parquet',
       'part-00002.parquet',
@@ -70,9 +72,35 @@ describe('parsed parts: the parser writes Parquet, the store worker stores it', 
 
     const again = await PartWriter.create(join(work, 'g2'), 7, 3);
     for (let i = 0; i < 25; i++) await again.add(message(i));
-    await again.close();
+    await again.close(true);
     expect(await storeParts(db, 'r2', join(work, 'g2'))).toBe(5);
     expect(await rows(`SELECT count(*) AS n FROM run_messages WHERE run_id = 'r2'`)).toEqual([{ n: 25 }]);
+  });
+
+  it('stores the parts as the parser writes them, until it marks the end', async () => {
+    const dir = join(work, 'g');
+    const writer = await PartWriter.create(dir, 5, 2);
+    let waits = 0;
+    const storing = storeParts(db, 'r1', dir, { follow: { onWait: () => waits++ } });
+    for (let i = 0; i < 12; i++) {
+      await writer.add(message(i));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Two parts written, not the end: the store has stored them and still waits.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await rows('SELECT count(*) AS n FROM messages')).toEqual([{ n: 10 }]);
+    await writer.close(true);
+    expect(await storing).toBe(12);
+    expect(waits).toBeGreaterThan(0);
+
+    // A parser that stops without reaching the end: the store, told so, stores what exists and returns.
+    const stopped = await PartWriter.create(join(work, 'h'), 5, 2);
+    const parsing = new AbortController();
+    const following = storeParts(db, 'r2', join(work, 'h'), { follow: { signal: parsing.signal } });
+    for (let i = 100; i < 103; i++) await stopped.add(message(i));
+    await stopped.close(false);
+    parsing.abort();
+    expect(await following).toBe(3);
   });
 
   it('ends a part early by its size, so that a part of long messages stays small', async () => {
@@ -82,8 +110,8 @@ describe('parsed parts: the parser writes Parquet, the store worker stores it', 
     await writer.add(message(1, big));
     await writer.add(message(2, big)); // 18 M characters: over the limit
     await writer.add(message(3));
-    await writer.close();
-    expect(readdirSync(dir).sort()).toEqual(['part-00000.parquet', 'part-00001.parquet']);
+    await writer.close(true);
+    expect(readdirSync(dir).sort()).toEqual(['done', 'part-00000.parquet', 'part-00001.parquet']);
     expect(await storeParts(db, 'r1', dir)).toBe(3);
     expect(await rows('SELECT length(text) AS n FROM messages ORDER BY n')).toEqual([
       { n: 'prompt number 3'.length },
@@ -101,7 +129,7 @@ describe('parsed parts: the parser writes Parquet, the store worker stores it', 
           for (let i = 0; i < 5; i++) await writer.add(message(i));
           throw new Error('the parser broke');
         } finally {
-          await writer.close();
+          await writer.close(false);
         }
       })(),
     ).rejects.toThrow('the parser broke');
@@ -110,7 +138,7 @@ describe('parsed parts: the parser writes Parquet, the store worker stores it', 
     const retry = await PartWriter.create(dir, 100, 2);
     expect(readdirSync(dir)).toEqual([]);
     await retry.add(message(1));
-    await retry.close();
+    await retry.close(true);
     expect(await storeParts(db, 'r1', dir)).toBe(0);
   });
 });
