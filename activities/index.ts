@@ -267,6 +267,10 @@ export function createStoreActivities(config: Pick<Config, 'llm'>) {
       );
     },
 
+    async discardRunFiles(input: { db: string; runId: string }): Promise<void> {
+      return guard(() => removeRunDir(input.db, input.runId));
+    },
+
     async markRunCancelled(input: { db: string; runId: string }): Promise<void> {
       return guard(async () => {
         await markRunCancelled(input.db, input.runId);

@@ -118,6 +118,9 @@ export async function discoverRun(scheduled: DiscoverInput): Promise<RunSummary>
     if (isCancellation(err)) {
       // Cancelled (`pog runs cancel`): what was imported stays; the run is recorded as cancelled.
       await CancellationScope.nonCancellable(() => acts.markRunCancelled({ db, runId }));
+    } else {
+      // A failed run is not resumed (a new run starts over): its handoff files would only take space.
+      await acts.discardRunFiles({ db, runId }).catch(() => undefined);
     }
     throw err;
   }
