@@ -94,8 +94,10 @@ export class PartWriter {
     };
     this.problems.push(recorded);
     if (count) this.problemCount++;
-    // A hostile file can have a problem on every one of a million lines: staged, not held in memory.
+    // A hostile file can have a problem on every one of a million lines: staged, not held in memory,
+    // and written out with a part of their own when there are many.
     if (this.problems.length >= this.batchSize) await this.appendProblems();
+    if (this.stagedProblems >= this.partRowsMax) await this.writePart();
     return recorded;
   }
 

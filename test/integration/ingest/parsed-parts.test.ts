@@ -103,6 +103,17 @@ describe('parsed parts: the parser writes Parquet, the store worker stores it', 
     expect(await following).toBe(3);
   });
 
+  it('writes problems out with parts of their own when a file is nothing but problems', async () => {
+    const dir = join(work, 'g');
+    const writer = await PartWriter.create(dir, 5, 2);
+    for (let i = 0; i < 12; i++)
+      await writer.problem({ file: 'bad.jsonl', position: `line ${i}`, reason: 'not JSON' });
+    await writer.close(true);
+    expect(readdirSync(dir).filter((f) => f.startsWith('problems-')).length).toBe(2);
+    expect(await storeParts(db, 'r1', dir)).toBe(0);
+    expect(await rows('SELECT count(*) AS n FROM import_errors')).toEqual([{ n: 12 }]);
+  });
+
   it('ends a part early by its size, so that a part of long messages stays small', async () => {
     const dir = join(work, 'g');
     const writer = await PartWriter.create(dir, 1_000_000, 2);
