@@ -69,20 +69,6 @@ export interface PogWorkerOptions {
   };
 }
 
-/** One worker on the run's queue with every activity: for runs whose input names no compute queue. */
-export async function createPogWorker({ connection, config }: PogWorkerOptions): Promise<Worker> {
-  installRuntime();
-  return Worker.create({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities(config),
-    // DuckDB writes are serialised per process; more parallel activities would only queue.
-    maxConcurrentActivityTaskExecutions: 8,
-  });
-}
-
 /**
  * What a worker process serves:
  * - `store`: the run's queue — the workflows and every step that reads or writes the database. One

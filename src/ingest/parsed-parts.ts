@@ -7,9 +7,11 @@ import { redactText } from '../redact/redact.js';
 import type { PeopleDirectory } from '../redact/people.js';
 import { holdOpen, withTransaction } from '../store/db.js';
 import {
+  appendProblems,
   appendToStage,
   commitMessages,
   insertImportErrorsFrom,
+  problemTable,
   STAGE_TABLE,
   type ImportProblem,
   type StoredMessage,
@@ -127,7 +129,7 @@ export class PartWriter {
       const instance = await DuckDBInstance.create(':memory:', { memory_limit: '256MB' });
       const conn = await instance.connect();
       await conn.run(STAGE_TABLE);
-      await conn.run('CREATE TEMP TABLE stage_problems (file VARCHAR, position VARCHAR, reason VARCHAR)');
+      await conn.run(problemTable('stage_problems'));
       return { instance, conn };
     })();
     return this.db;
@@ -146,15 +148,7 @@ export class PartWriter {
     const problems = this.problems;
     this.problems = [];
     const { conn } = await this.connection();
-    const appender = await conn.createAppender('stage_problems', 'main', 'temp');
-    for (const p of problems) {
-      appender.appendVarchar(p.file);
-      if (p.position === undefined) appender.appendNull();
-      else appender.appendVarchar(p.position);
-      appender.appendVarchar(p.reason);
-      appender.endRow();
-    }
-    appender.closeSync();
+    await appendProblems(conn, 'stage_problems', problems);
     this.stagedProblems += problems.length;
   }
 
@@ -175,8 +169,7 @@ export class PartWriter {
   private async flushPart(conn: DuckDBConnection, n: number, withProblems: boolean): Promise<void> {
     if (withProblems) {
       await copyOut(conn, 'stage_problems', join(this.dir, problemsName(n)));
-      await conn.run('DROP TABLE temp.stage_problems');
-      await conn.run('CREATE TEMP TABLE stage_problems (file VARCHAR, position VARCHAR, reason VARCHAR)');
+      await conn.run(problemTable('stage_problems'));
     }
     await copyOut(conn, 'stage_messages', join(this.dir, partName(n)));
     // Dropped, not emptied: deleted rows of a temp table keep their memory.

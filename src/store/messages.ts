@@ -113,17 +113,17 @@ export interface ImportProblem {
   reason: string;
 }
 
-export async function insertImportErrors(
+/** A table problems are staged in: the columns `insertImportErrorsFrom` reads. */
+export const problemTable = (name: string): string =>
+  `CREATE OR REPLACE TEMP TABLE ${name} (file VARCHAR, position VARCHAR, reason VARCHAR)`;
+
+/** Appends problems to a table made by `problemTable`. */
+export async function appendProblems(
   conn: DuckDBConnection,
-  runId: string,
+  table: string,
   problems: readonly ImportProblem[],
 ): Promise<void> {
-  if (problems.length === 0) return;
-  // A hostile file can have a problem on every one of a million lines: appended, not inserted one by one.
-  await conn.run(
-    'CREATE OR REPLACE TEMP TABLE stage_errors (file VARCHAR, position VARCHAR, reason VARCHAR)',
-  );
-  const appender = await conn.createAppender('stage_errors', 'main', 'temp');
+  const appender = await conn.createAppender(table, 'main', 'temp');
   for (const p of problems) {
     appender.appendVarchar(p.file);
     if (p.position === undefined) appender.appendNull();
@@ -132,6 +132,17 @@ export async function insertImportErrors(
     appender.endRow();
   }
   appender.closeSync();
+}
+
+export async function insertImportErrors(
+  conn: DuckDBConnection,
+  runId: string,
+  problems: readonly ImportProblem[],
+): Promise<void> {
+  if (problems.length === 0) return;
+  // A hostile file can have a problem on every one of a million lines: appended, not inserted one by one.
+  await conn.run(problemTable('stage_errors'));
+  await appendProblems(conn, 'stage_errors', problems);
   await insertImportErrorsFrom(conn, runId, 'temp.stage_errors');
   await conn.run('DROP TABLE temp.stage_errors');
 }
