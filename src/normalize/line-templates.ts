@@ -46,8 +46,9 @@ const CLOCK = String.raw`\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?`;
 /**
  * Values that contain spaces, masked on the whole line before it is split into tokens; each with a
  * cheap test that most lines fail, because the masks themselves are slow to scan a line with.
+ * Exported for the tests, which check the scan against these masks applied to every line.
  */
-const LINE_MASKS: [RegExp, RegExp][] = [
+export const LINE_MASKS: [RegExp, RegExp][] = [
   // Mon Jun 20 04:02:54 2005, Jun 20 04:02:54, Fri Dec 10 12:00:00 EST 2004
   [
     /\d:\d\d/,
@@ -408,115 +409,390 @@ function needsRegexes(token: string, s: Shape): boolean {
   );
 }
 
-/**
- * The line's tokens (split on whitespace) with typed values masked. `cache` (token → masked) pays
- * off because log lines repeat most of their tokens.
- */
-export function maskLine(line: string, cache?: Map<string, string>): string[] {
-  const t = maskLineText(line, cache ?? new Map<string, string>());
-  return t === '' ? [] : t.split(' ');
+/** The line's tokens (split on whitespace) with typed values masked. */
+export function maskLine(line: string, cache?: TokenCache): string[] {
+  const out = new MaskedLine();
+  maskLineInto(line, cache ?? new TokenCache(), out);
+  return out.tokens();
 }
 
-// Character classes for the scan of a line (ASCII; anything else is a plain character).
-const DIGIT = 1;
-const SLASH = 2; // a token with / or \ may hold a path
-const DOT = 16; // …and one with a dot a host name
-const HEXCHAR = 4;
-const SPACE = 8;
-const CLASS = new Uint8Array(128);
-for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT | HEXCHAR;
-for (const c of 'abcdefABCDEF') CLASS[c.charCodeAt(0)] = HEXCHAR;
-for (const c of '/\\') CLASS[c.charCodeAt(0)] = SLASH;
-CLASS[46] = DOT;
-for (const c of ' \t\n\v\f\r') CLASS[c.charCodeAt(0)] = SPACE;
-const classOf = (c: number): number => (c < 128 ? CLASS[c]! : 0);
 // The last four characters of a token, lower-cased and packed into one number.
 const TRUE = 0x74727565;
 const NULL = 0x6e756c6c;
 const ALSE = 0x616c7365;
 const F = 0x66;
 
+// What the scan of a line knows of each character: one table lookup, its bits OR-ed per token.
+const B_SPACE = 1;
+const B_DIGIT = 2;
+const B_SLASH = 4; // / or \
+const B_DOT = 8;
+const B_COLON = 16;
+const B_NONDIGIT = 32; // anything but a digit or whitespace
+const B_UL = 64; // u, U, l, L: true, null and false hold one
+const B_NONASCII = 128;
+const B_DASHSLASH = 256; // - or /
+const B_QUOTE = 512; // "
+const B_HEX = 1024;
+const B_X = 2048; // x, X: 0x
+const BITS = new Uint16Array(65536);
+for (let c = 0; c < 65536; c++) {
+  let b = 0;
+  if (c === 32 || (c >= 9 && c <= 13)) b = B_SPACE;
+  else {
+    b = c >= 48 && c <= 57 ? B_DIGIT | B_HEX : B_NONDIGIT;
+    if (c === 47 || c === 92) b |= B_SLASH;
+    if (c === 46) b |= B_DOT;
+    if (c === 58) b |= B_COLON;
+    if (c === 117 || c === 85 || c === 108 || c === 76) b |= B_UL;
+    if (c >= 128) b |= B_NONASCII;
+    if (c === 45 || c === 47) b |= B_DASHSLASH;
+    if (c === 34) b |= B_QUOTE;
+    if ((c >= 65 && c <= 70) || (c >= 97 && c <= 102)) b |= B_HEX;
+    if (c === 120 || c === 88) b |= B_X;
+  }
+  BITS[c] = b;
+}
+
 /**
- * The masked line as one string, its tokens joined by single spaces. One pass over the characters
- * finds the tokens that may hold a typed value (a digit, a dot, a slash, a boolean, a long hex run);
- * the others are copied as they are, so a line with nothing to mask allocates nothing. Lines that
- * may hold a value with spaces (a date, a quoted value) take LINE_MASKS first.
+ * Whether the token may hold a typed value, so that maskToken must see it: a digit, a slash, three
+ * colons, a boolean (`true`, `null`, `false` in any case), a run of eight hex characters or a host
+ * name. A token without any of them masks to itself.
  */
-export function maskLineText(line: string, cache: Map<string, string>): string {
-  const fast = scanLine(line, cache, false);
-  if (fast !== null) return fast;
+function needsMask(t: string, start: number, end: number, acc: number): boolean {
+  if (acc & (B_DIGIT | B_SLASH)) return true;
+  if (acc & B_COLON) {
+    let colons = 0;
+    for (let k = start; k < end; k++) if (t.charCodeAt(k) === 58) colons++;
+    if (colons >= 3) return true;
+  }
+  const len = end - start;
+  if (len >= 8 || (len >= 4 && acc & (B_UL | B_NONASCII))) {
+    let hexRun = 0;
+    let last4 = 0;
+    for (let k = start; k < end; k++) {
+      const c = t.charCodeAt(k);
+      hexRun = BITS[c]! & B_HEX ? hexRun + 1 : 0;
+      const fifth = last4 >>> 24;
+      last4 = ((last4 << 8) | (c | 32)) >>> 0;
+      if (hexRun >= 8 || last4 === TRUE || last4 === NULL || (last4 === ALSE && fifth === F)) return true;
+    }
+  }
+  return (acc & B_DOT) !== 0 && hostNameIn(t, start, end);
+}
+
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+/** The token holds `\d:\d\d`: a clock, a value of LINE_MASKS only with a month name on the line. */
+const CLOCK_TRIGGER = 1;
+/** The token holds `\d{4}[-/]\d{1,2}[-/]\d` (a date) or `="` (a quoted value). */
+const LINE_TRIGGER = 2;
+
+/**
+ * What in the token may start a value of LINE_MASKS, 0 for none. Narrower than the masks' own tests
+ * (`\d:\d\d` is in every IP address with a port), so that few lines take the masks' regexes.
+ */
+function lineMaskTrigger(t: string, start: number, end: number): number {
+  let found = 0;
+  for (let k = start + 1; k < end; k++) {
+    const c = t.charCodeAt(k);
+    if (c === 58) {
+      if (
+        k + 2 < end &&
+        isDigitCode(t.charCodeAt(k - 1)) &&
+        isDigitCode(t.charCodeAt(k + 1)) &&
+        isDigitCode(t.charCodeAt(k + 2))
+      )
+        found = CLOCK_TRIGGER;
+    } else if (c === 45 || c === 47) {
+      if (
+        k - 4 >= start &&
+        isDigitCode(t.charCodeAt(k - 1)) &&
+        isDigitCode(t.charCodeAt(k - 2)) &&
+        isDigitCode(t.charCodeAt(k - 3)) &&
+        isDigitCode(t.charCodeAt(k - 4))
+      ) {
+        let j = k + 1;
+        while (j < end && j <= k + 2 && isDigitCode(t.charCodeAt(j))) j++;
+        const sep = j < end ? t.charCodeAt(j) : 0;
+        if (j > k + 1 && (sep === 45 || sep === 47) && j + 1 < end && isDigitCode(t.charCodeAt(j + 1)))
+          return LINE_TRIGGER;
+      }
+    } else if (c === 34 && t.charCodeAt(k - 1) === 61) return LINE_TRIGGER;
+  }
+  return found;
+}
+
+const MONTHS = /Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec/;
+
+// Tokens, lines and their masked forms are found by a 32-bit FNV-1a hash of their text, computed
+// during the scan, and then compared character by character.
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+function hashOf(s: string): number {
+  let h = FNV_OFFSET;
+  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), FNV_PRIME);
+  return h;
+}
+const WILDCARD_HASH = hashOf(WILDCARD);
+
+// Every digit read as 1. Masking sees a digit only as a digit (its rules are regexes and scans over
+// character classes), except the 0 of `0x`: tokens without an x that differ only in their digits
+// have their values in the same places.
+const NORM = new Uint16Array(65536);
+for (let c = 0; c < 65536; c++) NORM[c] = c >= 48 && c <= 57 ? 49 : c;
+const shapeCodes: number[] = [];
+
+/** String.fromCharCode over an array of any length (a spread call has a limit on its arguments). */
+function fromCodes(codes: readonly number[]): string {
+  if (codes.length <= 4096) return String.fromCharCode(...codes);
+  let out = '';
+  for (let k = 0; k < codes.length; k += 4096) out += String.fromCharCode(...codes.slice(k, k + 4096));
+  return out;
+}
+
+/** Strings by hash, open addressing; a key is found from a range of a line, read through `map`. */
+class RangeTable {
+  private hashes = new Int32Array(1024);
+  private slots = new Int32Array(1024); // entry + 1; 0 is empty
+  readonly keys: string[] = [];
+  private readonly keyHash: number[] = [];
+
+  /** The entry whose key is `t.slice(start, end)` read through `map`, or -1 - the free slot for it. */
+  find(t: string, start: number, end: number, h: number, map: Uint16Array | null): number {
+    const mask = this.slots.length - 1;
+    const len = end - start;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const e = this.slots[i]! - 1;
+      if (e < 0) return -1 - i;
+      if (this.hashes[i] !== h) continue;
+      const key = this.keys[e]!;
+      if (key.length !== len) continue;
+      let k = 0;
+      if (map) while (k < len && key.charCodeAt(k) === map[t.charCodeAt(start + k)]) k++;
+      else while (k < len && key.charCodeAt(k) === t.charCodeAt(start + k)) k++;
+      if (k === len) return e;
+    }
+  }
+
+  /** Adds `key` in the slot find gave (-1 - found). */
+  add(key: string, h: number, found: number): number {
+    const slot = -1 - found;
+    const e = this.keys.length;
+    this.keys.push(key);
+    this.keyHash.push(h);
+    this.hashes[slot] = h;
+    this.slots[slot] = e + 1;
+    if (2 * this.keys.length > this.slots.length) this.grow();
+    return e;
+  }
+
+  private grow(): void {
+    this.hashes = new Int32Array(2 * this.slots.length);
+    this.slots = new Int32Array(2 * this.slots.length);
+    const mask = this.slots.length - 1;
+    for (let e = 0; e < this.keys.length; e++) {
+      let i = this.keyHash[e]! & mask;
+      while (this.slots[i] !== 0) i = (i + 1) & mask;
+      this.hashes[i] = this.keyHash[e]!;
+      this.slots[i] = e + 1;
+    }
+  }
+}
+
+/**
+ * Masked tokens, looked up by a range of the line: no slice and no string hash for a token seen
+ * before. First by shape (the token with its digits 1-9 read as 1): where masking replaced every such
+ * digit, the masked shape is the masked token, whatever the digits were (`blk_-1608999687919862906`,
+ * `/10.250.19.102:50010`); otherwise by the token itself.
+ */
+export class TokenCache {
+  private readonly shapes = new RangeTable();
+  /** Per shape: its masked form (null: unchanged), that form's hash, and whether it kept a digit 1-9. */
+  private readonly shapeMasked: (string | null)[] = [];
+  private readonly shapeHash: number[] = [];
+  private readonly shapeKeepsDigits: boolean[] = [];
+  /** Per shape: what in it may start a value of LINE_MASKS (lineMaskTrigger reads digits as digits). */
+  private readonly shapeTrigger: number[] = [];
+  private readonly exact = new RangeTable();
+  private readonly exactMasked: (string | null)[] = [];
+  private readonly exactHash: number[] = [];
+  /** What the last lookup found: the masked token (null: unchanged) and the hash of its text. */
+  masked: string | null = null;
+  hash = 0;
+  trigger = 0;
+
+  /** Masks t.slice(start, end), whose hash read through NORM is `h`, into `masked` and `hash`. */
+  lookup(t: string, start: number, end: number, h: number, exactOnly: boolean): void {
+    if (!exactOnly) this.lookupShape(t, start, end, h);
+    else {
+      this.trigger = lineMaskTrigger(t, start, end);
+      this.lookupExact(t, start, end);
+    }
+  }
+
+  private lookupShape(t: string, start: number, end: number, h: number): void {
+    let e = this.shapes.find(t, start, end, h, NORM);
+    if (e < 0) {
+      shapeCodes.length = end - start;
+      for (let k = start; k < end; k++) shapeCodes[k - start] = NORM[t.charCodeAt(k)]!;
+      const shape = fromCodes(shapeCodes);
+      const m = maskToken(shape);
+      e = this.shapes.add(shape, h, e);
+      this.shapeMasked.push(m === shape ? null : m);
+      this.shapeHash.push(m === shape ? h : hashOf(m));
+      this.shapeKeepsDigits.push(m.includes('1'));
+      this.shapeTrigger.push(lineMaskTrigger(shape, 0, shape.length));
+    }
+    this.trigger = this.shapeTrigger[e]!;
+    if (!this.shapeKeepsDigits[e]) {
+      this.masked = this.shapeMasked[e]!;
+      this.hash = this.shapeHash[e]!;
+    } else if (this.shapeMasked[e] === null) {
+      // Nothing replaced in the shape: nothing is in the token either.
+      let x = FNV_OFFSET;
+      for (let k = start; k < end; k++) x = Math.imul(x ^ t.charCodeAt(k), FNV_PRIME);
+      this.masked = null;
+      this.hash = x;
+    } else this.lookupExact(t, start, end);
+  }
+
+  private lookupExact(t: string, start: number, end: number): void {
+    let x = FNV_OFFSET;
+    for (let k = start; k < end; k++) x = Math.imul(x ^ t.charCodeAt(k), FNV_PRIME);
+    let f = this.exact.find(t, start, end, x, null);
+    if (f < 0) {
+      const token = t.slice(start, end);
+      const m = maskToken(token);
+      f = this.exact.add(token, x, f);
+      this.exactMasked.push(m === token ? null : m);
+      this.exactHash.push(m === token ? x : hashOf(m));
+    }
+    this.masked = this.exactMasked[f]!;
+    this.hash = this.exactHash[f]!;
+  }
+}
+
+/**
+ * One masked line as its tokens, without building it: each token is a range of `text` or, where it
+ * was masked, its masked string; `hash` depends on the tokens' texts only.
+ */
+export class MaskedLine {
+  text = '';
+  count = 0;
+  hash = 0;
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
+  /** The hash of each token's text. */
+  hashes = new Int32Array(64);
+  replaced: (string | null)[] = [];
+
+  push(start: number, end: number, replacement: string | null, h: number): void {
+    if (this.count === this.starts.length) {
+      const starts = new Int32Array(2 * this.count);
+      starts.set(this.starts);
+      this.starts = starts;
+      const ends = new Int32Array(2 * this.count);
+      ends.set(this.ends);
+      this.ends = ends;
+      const hashes = new Int32Array(2 * this.count);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+    }
+    this.hashes[this.count] = h;
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.replaced[this.count] = replacement;
+    this.count++;
+    this.hash = (Math.imul(this.hash, 0x2f0f3b5) ^ h) | 0;
+  }
+
+  token(i: number): string {
+    return this.replaced[i] ?? this.text.slice(this.starts[i], this.ends[i]);
+  }
+
+  tokens(): string[] {
+    const out = new Array<string>(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.token(i);
+    return out;
+  }
+
+  /** Whether these tokens are `tokens`. */
+  equals(tokens: readonly string[]): boolean {
+    if (tokens.length !== this.count) return false;
+    const t = this.text;
+    for (let i = 0; i < this.count; i++) {
+      const other = tokens[i]!;
+      const r = this.replaced[i];
+      if (r != null) {
+        if (r !== other) return false;
+        continue;
+      }
+      const start = this.starts[i]!;
+      const len = this.ends[i]! - start;
+      if (other.length !== len) return false;
+      for (let k = 0; k < len; k++) if (other.charCodeAt(k) !== t.charCodeAt(start + k)) return false;
+    }
+    return true;
+  }
+}
+
+/**
+ * The line's tokens (split on whitespace) with typed values masked, into `out`. One pass over the
+ * characters finds the tokens that may hold a typed value (a digit, a dot, a slash, a boolean, a
+ * long hex run); the others are kept as they are. Lines that may hold a value with spaces (a date,
+ * a quoted value) take LINE_MASKS first.
+ */
+export function maskLineInto(line: string, cache: TokenCache, out: MaskedLine): void {
+  if (scanLine(line, cache, false, out)) return;
   let t = line;
   for (const [test, mask] of LINE_MASKS)
     if (test.test(t)) t = t.replace(mask, (m) => (m.startsWith('="') ? '="<*>"' : WILDCARD));
-  return scanLine(t, cache, true)!;
+  scanLine(t, cache, true, out);
 }
 
-/** null when `lineMasked` is false and the line may need LINE_MASKS (`\d:\d\d`, `\d\d[-/]\d`, `="`). */
-function scanLine(t: string, cache: Map<string, string>, lineMasked: boolean): string | null {
+/**
+ * One pass over the characters: each token's bits and hash; a token that may hold a typed value is
+ * masked through the cache. false when `lineMasked` is false and the line may hold a value of
+ * LINE_MASKS.
+ */
+function scanLine(t: string, cache: TokenCache, lineMasked: boolean, out: MaskedLine): boolean {
+  out.text = t;
+  out.count = 0;
+  out.hash = 0;
   const n = t.length;
-  let out = '';
-  let copied = 0;
   let k = 0;
-  while (k < n && classOf(t.charCodeAt(k)) & SPACE) k++;
-  copied = k;
+  let months = -1;
   while (k < n) {
     const start = k;
-    let special = false;
-    let digits = 0;
-    let dots = 0;
-    let colons = 0;
-    let hexRun = 0;
-    let last4 = 0;
-    let p1 = 0;
-    let p2 = 0;
-    let p3 = 0;
+    let acc = 0;
+    let h = FNV_OFFSET;
     for (; k < n; k++) {
       const c = t.charCodeAt(k);
-      const cls = classOf(c);
-      if (cls & SPACE) break;
-      if (cls & DIGIT) {
-        digits++;
-        if (!lineMasked && classOf(p1) & DIGIT && p2 === 58 && classOf(p3) & DIGIT) return null;
-        if (!lineMasked && (p1 === 45 || p1 === 47) && classOf(p2) & DIGIT && classOf(p3) & DIGIT)
-          return null;
-      } else if (cls & SLASH) special = true;
-      else if (cls & DOT) dots++;
-      else if (c === 58) colons++;
-      else if (c === 34 && p1 === 61 && !lineMasked) return null;
-      hexRun = cls & HEXCHAR ? hexRun + 1 : 0;
-      const fifth = last4 >>> 24;
-      last4 = ((last4 << 8) | (c | 32)) >>> 0;
-      if (hexRun >= 8 || last4 === TRUE || last4 === NULL || (last4 === ALSE && fifth === F)) special = true;
-      p3 = p2;
-      p2 = p1;
-      p1 = c;
+      const b = BITS[c]!;
+      if (b & B_SPACE) break;
+      acc |= b;
+      h = Math.imul(h ^ NORM[c]!, FNV_PRIME);
     }
     const end = k;
-    if (digits > 0 && digits === end - start) {
-      out += t.slice(copied, start) + WILDCARD;
-      copied = end;
-    } else if (special || digits > 0 || colons >= 3 || (dots > 0 && hostNameIn(t, start, end))) {
-      const token = t.slice(start, end);
-      let m = cache.get(token);
-      if (m === undefined) {
-        m = maskToken(token);
-        cache.set(token, m);
-      }
-      if (m !== token) {
-        out += t.slice(copied, start) + m;
-        copied = end;
+    if (end > start) {
+      if (!(acc & B_NONDIGIT)) out.push(start, end, WILDCARD, WILDCARD_HASH);
+      else if (needsMask(t, start, end, acc)) {
+        cache.lookup(t, start, end, h, (acc & B_X) !== 0);
+        if (!lineMasked && cache.trigger !== 0) {
+          if (cache.trigger === LINE_TRIGGER) return false;
+          if (months < 0) months = MONTHS.test(t) ? 1 : 0;
+          if (months === 1) return false;
+        }
+        out.push(start, end, cache.masked, cache.hash);
+      } else {
+        if (!lineMasked && acc & B_QUOTE && lineMaskTrigger(t, start, end) === LINE_TRIGGER) return false;
+        out.push(start, end, null, h);
       }
     }
-    // Whitespace other than one space between tokens becomes one space.
-    let ws = k;
-    while (ws < n && classOf(t.charCodeAt(ws)) & SPACE) ws++;
-    if (ws > k && (ws - k > 1 || t.charCodeAt(k) !== 32 || ws === n)) {
-      out += t.slice(copied, k) + (ws === n ? '' : ' ');
-      copied = ws;
-    }
-    k = ws;
+    while (k < n && BITS[t.charCodeAt(k)]! & B_SPACE) k++;
   }
-  return copied === 0 ? t : out + t.slice(copied);
+  return true;
 }
 
 // The delimiters of the 2022 guidelines plus `/` and `\`: a kept prefix or suffix of a varying token
@@ -583,24 +859,69 @@ export function mineLineTemplates(
   const splitBelow = options.splitBelow ?? 5;
 
   // Step 1, once per distinct line; lines that mask to the same tokens are one form with a weight
-  // (their count), which is all the grouping needs: logs repeat themselves, so this is most of the speed.
+  // (their count), which is all the grouping needs: logs repeat themselves, so this is most of the
+  // speed. A line is masked into token ranges and found among the forms by hash, without building it.
   const formOfLine = new Int32Array(lines.length);
   const formOfText = new Map<string, number>();
-  const formOfTokens = new Map<string, number>();
   const forms: string[][] = [];
   const weight: number[] = [];
-  const cache = new Map<string, string>();
+  const cache = new TokenCache();
+  const masked = new MaskedLine();
+  // Forms by the hash of their tokens: open addressing, verified token by token.
+  let formHashes = new Int32Array(1024);
+  let formSlots = new Int32Array(1024); // form + 1; 0 is empty
+  const formHash: number[] = [];
+  // Tokens of the forms by their text; ids (entry + 1) for the counting in step 2.
+  const tokenTable = new RangeTable();
+  const idsOf: Int32Array[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     let f = formOfText.get(line);
     if (f === undefined) {
-      const key = maskLineText(line, cache);
-      f = formOfTokens.get(key);
-      if (f === undefined) {
+      maskLineInto(line, cache, masked);
+      const h = masked.hash;
+      let mask = formSlots.length - 1;
+      let slot = h & mask;
+      for (; ; slot = (slot + 1) & mask) {
+        const g = formSlots[slot]! - 1;
+        if (g < 0 || (formHashes[slot] === h && masked.equals(forms[g]!))) {
+          f = g;
+          break;
+        }
+      }
+      if (f < 0) {
         f = forms.length;
-        forms.push(key === '' ? [] : key.split(' '));
+        const n = masked.count;
+        const ids = new Int32Array(n);
+        const tokens = new Array<string>(n);
+        for (let p = 0; p < n; p++) {
+          const r = masked.replaced[p];
+          const th = masked.hashes[p]!;
+          let e =
+            r != null
+              ? tokenTable.find(r, 0, r.length, th, null)
+              : tokenTable.find(masked.text, masked.starts[p]!, masked.ends[p]!, th, null);
+          if (e < 0) e = tokenTable.add(r ?? masked.text.slice(masked.starts[p], masked.ends[p]), th, e);
+          ids[p] = e + 1;
+          tokens[p] = tokenTable.keys[e]!;
+        }
+        forms.push(tokens);
+        idsOf.push(ids);
+        formHash.push(h);
         weight.push(0);
-        formOfTokens.set(key, f);
+        formHashes[slot] = h;
+        formSlots[slot] = f + 1;
+        if (2 * forms.length > formSlots.length) {
+          formHashes = new Int32Array(2 * formSlots.length);
+          formSlots = new Int32Array(2 * formSlots.length);
+          mask = formSlots.length - 1;
+          for (let g = 0; g < forms.length; g++) {
+            let j = formHash[g]! & mask;
+            while (formSlots[j] !== 0) j = (j + 1) & mask;
+            formHashes[j] = formHash[g]!;
+            formSlots[j] = g + 1;
+          }
+        }
       }
       formOfText.set(line, f);
     }
@@ -611,19 +932,45 @@ export function mineLineTemplates(
   forms.forEach((tokens, f) => push(byLength, tokens.length, f));
 
   // Steps 2 and 3: groups of one token count, keyed by their constants.
-  const groupOfForm: string[] = new Array<string>(forms.length);
-  const tokensOf = new Map<string, string[]>();
+  // The groups: their keys (unique, and sorted below so that the result does not depend on input
+  // order) and templates' tokens; the group of each form.
+  const groupOfForm = new Int32Array(forms.length);
+  const keyList: string[] = [];
+  const tokensList: string[][] = [];
+  // The distinct values of a column of a group, by token id: a stamp per id instead of a Set.
+  const stamp = new Int32Array(tokenTable.keys.length + 1);
+  let epoch = 0;
+  const columnValues = (members: readonly number[], p: number): string[] => {
+    epoch++;
+    const values: string[] = [];
+    for (const f of members) {
+      const id = idsOf[f]![p]!;
+      if (stamp[id] !== epoch) {
+        stamp[id] = epoch;
+        values.push(tokenTable.keys[id - 1]!);
+      }
+    }
+    return values;
+  };
   const split = (members: readonly number[], key: string, len: number): void => {
     let best: Map<string, string> | null = null;
     let bestCol = -1;
     let bestClasses = Infinity;
     const varying: number[] = [];
+    const varyingValues: string[][] = [];
+    const first = idsOf[members[0]!]!;
     for (let p = 0; p < len; p++) {
-      const values = new Set<string>();
-      for (const f of members) values.add(forms[f]![p]!);
-      if (values.size < 2) continue;
+      let same = true;
+      for (const f of members)
+        if (idsOf[f]![p] !== first[p]) {
+          same = false;
+          break;
+        }
+      if (same) continue;
+      const values = columnValues(members, p);
       varying.push(p);
-      const classes = classify([...values], splitBelow);
+      varyingValues.push(values);
+      const classes = classify(values, splitBelow);
       const n = new Set(classes.values()).size;
       if (n > 1 && n < bestClasses) {
         best = classes;
@@ -638,48 +985,94 @@ export function mineLineTemplates(
       return;
     }
     const tokens = [...forms[members[0]!]!];
-    for (const p of varying) tokens[p] = varyingToken(members.map((f) => forms[f]![p]!));
-    tokensOf.set(key, tokens);
-    for (const f of members) groupOf[f] = key;
+    varying.forEach((p, i) => (tokens[p] = varyingToken(varyingValues[i]!)));
+    const g = keyList.length;
+    keyList.push(key);
+    tokensList.push(tokens);
+    for (const f of members) groupOf[f] = g;
   };
   const groupOf = groupOfForm;
+  const wildcardEntry = tokenTable.find(WILDCARD, 0, WILDCARD.length, WILDCARD_HASH, null);
+  const wildcardId = wildcardEntry >= 0 ? wildcardEntry + 1 : -1;
+  const count = new Float64Array(tokenTable.keys.length + 1);
+  const votes = new Float64Array(Math.max(0, ...byLength.keys()));
+  const codes: number[] = [];
   for (const [len, members] of byLength) {
-    const freq: Map<string, number>[] = Array.from({ length: len }, () => new Map<string, number>());
-    for (const f of members) {
-      const tokens = forms[f]!;
-      for (let p = 0; p < len; p++) freq[p]!.set(tokens[p]!, (freq[p]!.get(tokens[p]!) ?? 0) + weight[f]!);
+    const m = members.length;
+    // fr[i * len + p]: how many lines of this length have form members[i]'s token at p.
+    const fr = new Float64Array(m * len);
+    for (let p = 0; p < len; p++) {
+      for (const f of members) {
+        const id = idsOf[f]![p]!;
+        count[id] = count[id]! + weight[f]!;
+      }
+      for (let i = 0; i < m; i++) fr[i * len + p] = count[idsOf[members[i]!]![p]!]!;
+      for (const f of members) count[idsOf[f]![p]!] = 0;
     }
     const roots = new Map<string, number[]>();
-    for (const f of members) {
-      const tokens = forms[f]!;
-      const fr = tokens.map((tok, p) => freq[p]!.get(tok)!);
+    for (let i = 0; i < m; i++) {
+      const f = members[i]!;
+      const ids = idsOf[f]!;
       // The frequency most of the line's tokens share (the higher on a tie). Masked values are left
       // out of the vote: shared by every template, they would pull unrelated lines together.
-      const votes = new Map<number, number>();
-      for (let p = 0; p < len; p++)
-        if (tokens[p] !== WILDCARD) votes.set(fr[p]!, (votes.get(fr[p]!) ?? 0) + 1);
+      let nv = 0;
+      for (let p = 0; p < len; p++) if (ids[p] !== wildcardId) votes[nv++] = fr[i * len + p]!;
+      // Insertion sort: a line has few tokens.
+      for (let j = 1; j < nv; j++) {
+        const x = votes[j]!;
+        let q = j - 1;
+        while (q >= 0 && votes[q]! > x) {
+          votes[q + 1] = votes[q]!;
+          q--;
+        }
+        votes[q + 1] = x;
+      }
       let root = 0;
       let rootVotes = 0;
-      for (const [x, c] of votes)
-        if (c > rootVotes || (c === rootVotes && x > root)) {
-          root = x;
-          rootVotes = c;
+      for (let j = 0; j < nv;) {
+        let e = j + 1;
+        while (e < nv && votes[e] === votes[j]) e++;
+        if (e - j >= rootVotes) {
+          root = votes[j]!;
+          rootVotes = e - j;
         }
-      push(roots, tokens.map((tok, p) => (fr[p]! >= root ? tok : '\u0000')).join('\u0001'), f);
+        j = e;
+      }
+      codes.length = 2 * len;
+      for (let p = 0; p < len; p++) {
+        const id = fr[i * len + p]! >= root ? ids[p]! : 0;
+        codes[2 * p] = id >>> 16;
+        codes[2 * p + 1] = id & 0xffff;
+      }
+      push(roots, fromCodes(codes), f);
     }
     // A token can reach the root of a line by chance, when another message has the same word at that
     // position (`Invalid user user from …`): a root that is another root with some of its variable
     // positions filled joins the most frequent such root, and the split below decides again.
-    const rootKeys = [...roots.keys()].sort();
-    const rootTokens = rootKeys.map((k) => (len === 0 ? [] : k.split('\u0001')));
-    const rootWeight = rootKeys.map((k) => roots.get(k)!.reduce((sum, f) => sum + weight[f]!, 0));
-    // A root more general than another shares its first constant (or has none): index by that.
-    const byFirst: Map<string, number[]>[] = Array.from({ length: len }, () => new Map<string, number[]>());
+    // Roots in the order of their text, as the keys of the groups are.
+    const rootList = [...roots].map(([r, group]) => {
+      const tokens = forms[group[0]!]!;
+      const rootIds = new Int32Array(len);
+      const parts = new Array<string>(len);
+      for (let p = 0; p < len; p++) {
+        const id = (r.charCodeAt(2 * p) << 16) | r.charCodeAt(2 * p + 1);
+        rootIds[p] = id;
+        parts[p] = id === 0 ? '\u0000' : tokens[p]!;
+      }
+      return { group, rootIds, key: parts.join('\u0001') };
+    });
+    rootList.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    const rootTokens = rootList.map((r) => r.rootIds);
+    const rootWeight = rootList.map((r) => r.group.reduce((sum, f) => sum + weight[f]!, 0));
+    // A root more general than another shares its first constant (or has none): index by that,
+    // position and token as one number.
+    const ids = tokenTable.keys.length + 1;
+    const byFirst = new Map<number, number[]>();
     const unanchored: number[] = [];
     rootTokens.forEach((tb, b) => {
-      const p = tb.findIndex((t) => t !== '\u0000');
+      const p = tb.findIndex((t) => t !== 0);
       if (p < 0) unanchored.push(b);
-      else push(byFirst[p]!, tb[p]!, b);
+      else push(byFirst, p * ids + tb[p]!, b);
     });
     const into = rootTokens.map((ta, a) => {
       let best = -1;
@@ -689,30 +1082,34 @@ export function mineLineTemplates(
         let general = false;
         for (let p = 0; p < len; p++) {
           if (tb[p] === ta[p]) continue;
-          if (tb[p] !== '\u0000') return;
+          if (tb[p] !== 0) return;
           general = true;
         }
         if (general && (best < 0 || rootWeight[b]! > rootWeight[best]!)) best = b;
       };
       for (const b of unanchored) consider(b);
       for (let p = 0; p < len; p++)
-        if (ta[p] !== '\u0000') for (const b of byFirst[p]!.get(ta[p]!) ?? []) consider(b);
+        if (ta[p] !== 0) for (const b of byFirst.get(p * ids + ta[p]!) ?? []) consider(b);
       return best;
     });
     const merged = new Map<number, number[]>();
-    rootKeys.forEach((k, a) => {
+    rootList.forEach((r, a) => {
       // Each step goes to a strictly more general root, so this ends.
       let target = a;
       while (into[target]! >= 0) target = into[target]!;
       const list = merged.get(target);
-      if (list) list.push(...roots.get(k)!);
-      else merged.set(target, [...roots.get(k)!]);
+      if (list) list.push(...r.group);
+      else merged.set(target, [...r.group]);
     });
-    for (const [a, group] of merged) split(group, `${len}\u0001${rootKeys[a]}`, len);
+    for (const [a, group] of merged) split(group, `${len}\u0001${rootList[a]!.key}`, len);
   }
 
   // Step 4, as union-find over the sorted keys so that the result does not depend on input order.
-  const keys = [...tokensOf.keys()].sort();
+  const byKey = keyList.map((_, i) => i).sort((a, b) => (keyList[a]! < keyList[b]! ? -1 : 1));
+  const keys = byKey.map((i) => keyList[i]!);
+  const tokensOf = byKey.map((i) => tokensList[i]!);
+  const rankOf = new Int32Array(keyList.length);
+  byKey.forEach((i, k) => (rankOf[i] = k));
   const parent = keys.map((_, k) => k);
   const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k]!)));
   const union = (a: number, b: number): void => {
@@ -734,10 +1131,11 @@ export function mineLineTemplates(
     }
     return out;
   };
-  keys.forEach((key, k) => {
-    const tokens = tokensOf.get(key)!;
+  const canonicalOfKey = new Array<string>(keys.length);
+  tokensOf.forEach((tokens, k) => {
     // Templates equal once adjacent wildcards are one (as loghub compares them) are one template.
-    const collapsed = canonicalOf(tokens).replace(/<\*>(?: <\*>)+/g, WILDCARD);
+    const c = (canonicalOfKey[k] = canonicalOf(tokens));
+    const collapsed = c.includes(WILDCARD) ? c.replace(/<\*>(?: <\*>)+/g, WILDCARD) : c;
     const other = byCollapsed.get(collapsed);
     if (other === undefined) byCollapsed.set(collapsed, k);
     else union(other, k);
@@ -746,36 +1144,46 @@ export function mineLineTemplates(
   });
   for (const candidates of byAnchor.values()) {
     for (const a of candidates) {
-      const ta = tokensOf.get(keys[a]!)!;
+      const ta = tokensOf[a]!;
       for (const b of candidates) {
-        const tb = tokensOf.get(keys[b]!)!;
+        const tb = tokensOf[b]!;
         if (ta.length < tb.length && find(a) !== find(b) && absorbs(ta, tb)) union(a, b);
       }
     }
   }
 
-  const members = new Map<number, string[]>();
-  keys.forEach((key, k) => push(members, find(k), key));
-  const templateOfRoot = new Map<number, string>();
+  const members = new Map<number, number[]>();
+  keys.forEach((_, k) => push(members, find(k), k));
+  const templateOfRoot = new Array<string>(keys.length);
   for (const [root, group] of members) {
+    if (group.length === 1) {
+      templateOfRoot[root] = canonicalOfKey[root]!;
+      continue;
+    }
     // The shortest form stands for the group; where several have that length, their common template.
-    const candidates = group.map((k) => tokensOf.get(k)!);
+    const candidates = group.map((k) => tokensOf[k]!);
     const len = Math.min(...candidates.map((t) => t.length));
     const shortest = candidates.filter((t) => t.length === len);
     const tokens = shortest[0]!.map((t, p) =>
       shortest.every((s) => s[p] === t) ? t : varyingToken(shortest.map((s) => s[p]!)),
     );
-    templateOfRoot.set(root, canonicalOf(tokens));
+    templateOfRoot[root] =
+      shortest.length === 1 ? canonicalOfKey[group[candidates.indexOf(shortest[0]!)]!]! : canonicalOf(tokens);
   }
-  // By template, then key (keys are unique): the default string sort, no comparator to call.
-  const order = [...templateOfRoot].map(([r, t]) => `${t}\u0000${keys[r]}\u0000${r}`).sort();
-  const roots = order.map((o) => Number(o.slice(o.lastIndexOf('\u0000') + 1)));
-  const index = new Map(roots.map((r, g) => [r, g]));
-  const groupOfKey = new Map(keys.map((key, k) => [key, index.get(find(k))!]));
-  const groupOfFormIndex = groupOfForm.map((key) => groupOfKey.get(key)!);
+  // By template, then key (keys are unique).
+  const roots = [...members.keys()].sort((a, b) => {
+    const ta = templateOfRoot[a]!;
+    const tb = templateOfRoot[b]!;
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    return keys[a]! < keys[b]! ? -1 : 1;
+  });
+  const groupOfRoot = new Int32Array(keys.length);
+  roots.forEach((r, g) => (groupOfRoot[r] = g));
+  const groupOfFormIndex = new Int32Array(forms.length);
+  for (let f = 0; f < forms.length; f++) groupOfFormIndex[f] = groupOfRoot[find(rankOf[groupOfForm[f]!]!)]!;
   const groups = new Array<number>(lines.length);
   for (let i = 0; i < lines.length; i++) groups[i] = groupOfFormIndex[formOfLine[i]!]!;
-  return { groups, templates: roots.map((r) => templateOfRoot.get(r)!) };
+  return { groups, templates: roots.map((r) => templateOfRoot[r]!) };
 }
 
 const sameToken = (a: string, b: string): boolean =>

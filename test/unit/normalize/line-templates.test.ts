@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   canonicalTemplate,
+  LINE_MASKS,
   maskLine,
   maskToken,
   mineLineTemplates,
+  TokenCache,
 } from '../../../src/normalize/line-templates.js';
 import { seededRandom } from '../../../src/util/random.js';
 
@@ -206,5 +208,136 @@ describe('mineLineTemplates', () => {
   it('handles no lines and empty lines', () => {
     expect(mineLineTemplates([])).toEqual({ groups: [], templates: [] });
     expect(templatesPerLine(['', '  '])).toEqual(['', '']);
+  });
+});
+
+/**
+ * The scan skips what cannot hold a value, reads tokens by their shape (digits as 1) and takes the
+ * LINE_MASKS regexes only where a narrow trigger fires; each of these must give what the plain
+ * definition gives: every line through the LINE_MASKS whose test passes, then every token through
+ * maskToken.
+ */
+function maskLineByDefinition(line: string): string[] {
+  let t = line;
+  for (const [test, mask] of LINE_MASKS)
+    if (test.test(t)) t = t.replace(mask, (m) => (m.startsWith('="') ? '="<*>"' : '<*>'));
+  return t
+    .split(/\s+/)
+    .filter((token) => token !== '')
+    .map(maskToken);
+}
+
+const PIECES = [
+  'blk_',
+  '-',
+  '_',
+  '.',
+  ':',
+  '/',
+  '\\',
+  '=',
+  ',',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  '@',
+  '#',
+  '~',
+  'x',
+  'X',
+  '0x',
+  'v',
+  'KB',
+  'ms',
+  's',
+  'true',
+  'False',
+  'null',
+  'ffff',
+  'deadbeef',
+  'abc',
+  'Jun',
+  'Mon',
+  'com',
+  'net',
+  'local',
+  'http://',
+  'C:',
+  '<*>',
+  'é',
+  '好',
+  'u',
+  'l',
+];
+
+/** A token of digits, separators and words, the kinds of thing the masks tell apart. */
+function randomToken(random: () => number): string {
+  let t = '';
+  const parts = 1 + Math.floor(random() * 6);
+  for (let k = 0; k < parts; k++) {
+    if (random() < 0.45) {
+      const digits = 1 + Math.floor(random() * (random() < 0.2 ? 20 : 5));
+      for (let d = 0; d < digits; d++) t += String(Math.floor(random() * 10));
+    } else t += PIECES[Math.floor(random() * PIECES.length)]!;
+  }
+  return t;
+}
+
+function randomLine(random: () => number): string {
+  const words = [
+    'Received',
+    'block',
+    'of',
+    'size',
+    'from',
+    'at',
+    'Jun',
+    '20',
+    'Mon',
+    'user',
+    'tag="a b"',
+    'x=1',
+  ];
+  const tokens: string[] = [];
+  const n = Math.floor(random() * 12);
+  for (let k = 0; k < n; k++)
+    tokens.push(random() < 0.4 ? words[Math.floor(random() * words.length)]! : randomToken(random));
+  if (random() < 0.1) tokens.push('2015-10-17 15:37:56,547');
+  if (random() < 0.1) tokens.push('Mon Jun 20 04:02:54 2005');
+  const spaces = [' ', ' ', ' ', '  ', '\t'];
+  return tokens.reduce(
+    (line, t) => line + spaces[Math.floor(random() * spaces.length)]! + t,
+    random() < 0.1 ? ' ' : '',
+  );
+}
+
+describe('maskLine against its definition', () => {
+  it('masks generated lines as LINE_MASKS then maskToken on every token would, with one cache for all', () => {
+    const random = seededRandom(7);
+    const cache = new TokenCache();
+    for (let k = 0; k < 20_000; k++) {
+      const line = randomLine(random);
+      expect(maskLine(line, cache), line).toEqual(maskLineByDefinition(line));
+    }
+  });
+
+  it('masks a token like its shape, digits read as 1, wherever the shape lost every digit', () => {
+    const random = seededRandom(11);
+    let checked = 0;
+    for (let k = 0; k < 50_000; k++) {
+      const token = randomToken(random);
+      if (/[xX]/.test(token)) continue;
+      const shape = token.replace(/[0-9]/g, '1');
+      const masked = maskToken(shape);
+      if (masked.includes('1') && masked !== shape) continue;
+      expect(maskToken(token), token).toBe(masked === shape ? token : masked);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(20_000);
   });
 });
