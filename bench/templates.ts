@@ -14,9 +14,11 @@
  * running process, after its CSV is read: every line fed to the miner and each line's group and final
  * template read back (pog: the mineLineTemplates call and the per-line template array; Drain3: the
  * add_log_message loop and each line's final cluster template). Not timed: interpreter start-up,
- * imports, reading the CSV, scoring. Each system is mined --repeat times (default 21) and the median is
- * kept, which leaves out Node's first runs, before its JIT compiler has optimised the code (Python
- * has no such warm-up); the table sums the medians.
+ * imports, reading the CSV, scoring, and one warm-up pass over all 16 systems before the timed runs
+ * (for both tools; it matters for Node, whose JIT compiler is still optimising the code during the
+ * first systems' runs, and not for CPython). Each system is then mined --repeat times (default 21)
+ * and the median is kept; the table sums the medians. The first (cold) pass is timed too and
+ * reported beside, for pog.
  *
  *   npm run bench:templates [-- --repeat 21 --loghub DIR]
  *
@@ -75,6 +77,11 @@ if (systems.length === 0) {
   );
   process.exit(0);
 }
+
+// The warm-up pass, timed as a whole: what a fresh process spends on its first 32,000 lines.
+const coldStarted = performance.now();
+for (const s of systems) mineLineTemplates(s.lines.map((l) => l.content));
+const coldSeconds = (performance.now() - coldStarted) / 1000;
 
 const pog: Run[] = systems.map((s) => {
   const contents = s.lines.map((l) => l.content);
@@ -147,7 +154,7 @@ const meaning = drainAvg
 
 const scoring =
   "GA: share of lines whose predicted group is exactly their labelled group; PA: share of lines whose template equals the label. Before comparing, both templates are normalised as loghub-2.0 does: a `<*>` that matches nothing in the line is dropped, whitespace runs become one space, and `<*>.<*>`, `<*><*>`, `<*>:<*>`, `<*> <*>` become `<*>` (src/eval/loghub.ts). Groups are the labels' normalised templates and each tool's own group ids.";
-const timing = `Time: per system, the median of ${repeat} runs of the mining alone inside a running process (pog: \`mineLineTemplates\` plus each line's template; Drain3: the \`add_log_message\` loop plus each line's final cluster template); not interpreter start-up, imports, CSV reading or scoring. The last row sums the 16 medians.`;
+const timing = `Time: per system, the median of ${repeat} runs of the mining alone inside a running process (pog: \`mineLineTemplates\` plus each line's template; Drain3: the \`add_log_message\` loop plus each line's final cluster template), after one untimed warm-up pass over the 16 systems for each tool; not interpreter start-up, imports, CSV reading or scoring. The last row sums the 16 medians. The warm-up matters for Node only: its JIT compiler is still compiling pog's code during the first systems' runs, and pog's warm-up pass (all 16 systems once, in a fresh process) took ${ms(coldSeconds)} ms; CPython compiles nothing, and Drain3's runs are the same before and after.`;
 
 const body = [
   '## Line templates on loghub-2k (`npm run bench:templates`)',

@@ -423,19 +423,34 @@ const ALSE = 0x616c7365;
 const F = 0x66;
 
 // What the scan of a line knows of each character: one table lookup, its bits OR-ed per token.
-const B_SPACE = 1;
-const B_DIGIT = 2;
-const B_SLASH = 4; // / or \
-const B_DOT = 8;
-const B_COLON = 16;
-const B_NONDIGIT = 32; // anything but a digit or whitespace
-const B_UL = 64; // u, U, l, L: true, null and false hold one
+const B_HEX = 1; // 0-9, a-f, A-F: bit 0, so that a token's hex characters count with `+= b & 1`
+const B_SPACE = 2;
+const B_DIGIT = 4;
+const B_SLASH = 8; // / or \
+const B_DOT = 16;
+const B_COLON = 32;
+const B_NONDIGIT = 64; // anything but a digit or whitespace
 const B_NONASCII = 128;
 const B_DASHSLASH = 256; // - or /
 const B_QUOTE = 512; // "
-const B_HEX = 1024;
-const B_X = 2048; // x, X: 0x
-const BITS = new Uint16Array(65536);
+const B_X = 1024; // x, X: 0x
+// The letters of true, null and false, in any case: a token can hold one only if it has them all.
+const LETTER_BITS: Record<string, number> = {
+  t: 1 << 11,
+  r: 1 << 12,
+  u: 1 << 13,
+  e: 1 << 14,
+  n: 1 << 15,
+  l: 1 << 16,
+  f: 1 << 17,
+  a: 1 << 18,
+  s: 1 << 19,
+};
+const wordBits = (word: string): number => [...word].reduce((bits, c) => bits | LETTER_BITS[c]!, 0);
+const TRUE_BITS = wordBits('true');
+const NULL_BITS = wordBits('null');
+const FALSE_BITS = wordBits('false');
+const BITS = new Uint32Array(65536);
 for (let c = 0; c < 65536; c++) {
   let b = 0;
   if (c === 32 || (c >= 9 && c <= 13)) b = B_SPACE;
@@ -444,12 +459,12 @@ for (let c = 0; c < 65536; c++) {
     if (c === 47 || c === 92) b |= B_SLASH;
     if (c === 46) b |= B_DOT;
     if (c === 58) b |= B_COLON;
-    if (c === 117 || c === 85 || c === 108 || c === 76) b |= B_UL;
     if (c >= 128) b |= B_NONASCII;
     if (c === 45 || c === 47) b |= B_DASHSLASH;
     if (c === 34) b |= B_QUOTE;
     if ((c >= 65 && c <= 70) || (c >= 97 && c <= 102)) b |= B_HEX;
     if (c === 120 || c === 88) b |= B_X;
+    if (c < 128) b |= LETTER_BITS[String.fromCharCode(c | 32)] ?? 0;
   }
   BITS[c] = b;
 }
@@ -459,15 +474,21 @@ for (let c = 0; c < 65536; c++) {
  * colons, a boolean (`true`, `null`, `false` in any case), a run of eight hex characters or a host
  * name. A token without any of them masks to itself.
  */
-function needsMask(t: string, start: number, end: number, acc: number): boolean {
+function needsMask(t: string, start: number, end: number, acc: number, hexChars: number): boolean {
   if (acc & (B_DIGIT | B_SLASH)) return true;
   if (acc & B_COLON) {
     let colons = 0;
     for (let k = start; k < end; k++) if (t.charCodeAt(k) === 58) colons++;
     if (colons >= 3) return true;
   }
-  const len = end - start;
-  if (len >= 8 || (len >= 4 && acc & (B_UL | B_NONASCII))) {
+  if (
+    hexChars >= 8 ||
+    (end - start >= 4 &&
+      (acc & B_NONASCII ||
+        (acc & TRUE_BITS) === TRUE_BITS ||
+        (acc & NULL_BITS) === NULL_BITS ||
+        (acc & FALSE_BITS) === FALSE_BITS))
+  ) {
     let hexRun = 0;
     let last4 = 0;
     for (let k = start; k < end; k++) {
@@ -522,7 +543,39 @@ function lineMaskTrigger(t: string, start: number, end: number): number {
   return found;
 }
 
-const MONTHS = /Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec/;
+const MONTH_NAMES = new Set([
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+]);
+const isLowerCode = (c: number): boolean => c >= 97 && c <= 122;
+
+/**
+ * Whether one of the tokens from..to of `line` ends as the month of a LINE_MASKS date does
+ * (`Jun`, `June`, `(Jun.`): a month name, lower-case letters and an optional dot; the date's clock
+ * comes after its month, so the tokens before a clock are the ones to look at.
+ */
+function monthAmong(line: MaskedLine, from: number, to: number): boolean {
+  const t = line.text;
+  for (let i = from; i < to; i++) {
+    const start = line.starts[i]!;
+    let p = line.ends[i]! - 1;
+    if (t.charCodeAt(p) === 46) p--;
+    while (p >= start && isLowerCode(t.charCodeAt(p))) p--;
+    // p is at the month's capital, its two lower-case letters after it.
+    if (p >= start && line.ends[i]! - p >= 3 && MONTH_NAMES.has(t.slice(p, p + 3))) return true;
+  }
+  return false;
+}
 
 // Tokens, lines and their masked forms are found by a 32-bit FNV-1a hash of their text, computed
 // during the scan, and then compared character by character.
@@ -537,8 +590,8 @@ function hashOf(s: string): number {
 const WILDCARD_HASH = hashOf(WILDCARD);
 
 // Every digit read as 1. Masking sees a digit only as a digit (its rules are regexes and scans over
-// character classes), except the 0 of `0x`: tokens without an x that differ only in their digits
-// have their values in the same places.
+// character classes), except the 0 of `0x`: tokens that differ only in their digits, 0x aside, have
+// their values in the same places.
 const NORM = new Uint16Array(65536);
 for (let c = 0; c < 65536; c++) NORM[c] = c >= 48 && c <= 57 ? 49 : c;
 const shapeCodes: number[] = [];
@@ -623,20 +676,34 @@ export class TokenCache {
   trigger = 0;
 
   /** Masks t.slice(start, end), whose hash read through NORM is `h`, into `masked` and `hash`. */
-  lookup(t: string, start: number, end: number, h: number, exactOnly: boolean): void {
-    if (!exactOnly) this.lookupShape(t, start, end, h);
-    else {
-      this.trigger = lineMaskTrigger(t, start, end);
-      this.lookupExact(t, start, end);
+  lookup(t: string, start: number, end: number, h: number, hasX: boolean): void {
+    if (!hasX) {
+      this.lookupShape(t, start, end, h, null);
+      return;
     }
+    // The shape of a token with an x keeps the 0 of each `0x`.
+    shapeCodes.length = end - start;
+    for (let k = start; k < end; k++) {
+      const c = t.charCodeAt(k);
+      const next = k + 1 < end ? t.charCodeAt(k + 1) | 32 : 0;
+      shapeCodes[k - start] = c === 48 && next === 120 ? 48 : NORM[c]!;
+    }
+    const shape = fromCodes(shapeCodes);
+    this.lookupShape(t, start, end, hashOf(shape), shape);
   }
 
-  private lookupShape(t: string, start: number, end: number, h: number): void {
-    let e = this.shapes.find(t, start, end, h, NORM);
+  private lookupShape(t: string, start: number, end: number, h: number, shapeOfX: string | null): void {
+    let e =
+      shapeOfX === null
+        ? this.shapes.find(t, start, end, h, NORM)
+        : this.shapes.find(shapeOfX, 0, shapeOfX.length, h, null);
     if (e < 0) {
-      shapeCodes.length = end - start;
-      for (let k = start; k < end; k++) shapeCodes[k - start] = NORM[t.charCodeAt(k)]!;
-      const shape = fromCodes(shapeCodes);
+      let shape = shapeOfX;
+      if (shape === null) {
+        shapeCodes.length = end - start;
+        for (let k = start; k < end; k++) shapeCodes[k - start] = NORM[t.charCodeAt(k)]!;
+        shape = fromCodes(shapeCodes);
+      }
       const m = maskToken(shape);
       e = this.shapes.add(shape, h, e);
       this.shapeMasked.push(m === shape ? null : m);
@@ -762,27 +829,29 @@ function scanLine(t: string, cache: TokenCache, lineMasked: boolean, out: Masked
   out.hash = 0;
   const n = t.length;
   let k = 0;
-  let months = -1;
+  let monthsChecked = 0;
   while (k < n) {
     const start = k;
     let acc = 0;
+    let hexChars = 0;
     let h = FNV_OFFSET;
     for (; k < n; k++) {
       const c = t.charCodeAt(k);
       const b = BITS[c]!;
       if (b & B_SPACE) break;
       acc |= b;
-      h = Math.imul(h ^ NORM[c]!, FNV_PRIME);
+      hexChars += b & B_HEX;
+      h = Math.imul(h ^ (b & B_DIGIT ? 49 : c), FNV_PRIME);
     }
     const end = k;
     if (end > start) {
       if (!(acc & B_NONDIGIT)) out.push(start, end, WILDCARD, WILDCARD_HASH);
-      else if (needsMask(t, start, end, acc)) {
+      else if (needsMask(t, start, end, acc, hexChars)) {
         cache.lookup(t, start, end, h, (acc & B_X) !== 0);
         if (!lineMasked && cache.trigger !== 0) {
           if (cache.trigger === LINE_TRIGGER) return false;
-          if (months < 0) months = MONTHS.test(t) ? 1 : 0;
-          if (months === 1) return false;
+          if (monthAmong(out, monthsChecked, out.count)) return false;
+          monthsChecked = out.count;
         }
         out.push(start, end, cache.masked, cache.hash);
       } else {
@@ -856,167 +925,180 @@ export function mineLineTemplates(
   lines: readonly string[],
   options: LineTemplateOptions = {},
 ): LineTemplates {
-  const splitBelow = options.splitBelow ?? 5;
+  const miner = new LineMiner(options.splitBelow ?? 5);
+  miner.maskLines(lines);
+  const byLength = new Map<number, number[]>();
+  miner.forms.forEach((tokens, f) => push(byLength, tokens.length, f));
+  miner.startGrouping(byLength.keys());
+  for (const [len, members] of byLength) miner.groupLength(len, members);
+  miner.mergeGroups();
+  return miner.result(lines.length);
+}
 
-  // Step 1, once per distinct line; lines that mask to the same tokens are one form with a weight
-  // (their count), which is all the grouping needs: logs repeat themselves, so this is most of the
-  // speed. A line is masked into token ranges and found among the forms by hash, without building it.
-  const formOfLine = new Int32Array(lines.length);
-  const formOfText = new Map<string, number>();
-  const forms: string[][] = [];
-  const weight: number[] = [];
-  const cache = new TokenCache();
-  const masked = new MaskedLine();
-  // Forms by the hash of their tokens: open addressing, verified token by token.
-  let formHashes = new Int32Array(1024);
-  let formSlots = new Int32Array(1024); // form + 1; 0 is empty
-  const formHash: number[] = [];
-  // Tokens of the forms by their text; ids (entry + 1) for the counting in step 2.
-  const tokenTable = new RangeTable();
-  const idsOf: Int32Array[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    let f = formOfText.get(line);
-    if (f === undefined) {
-      maskLineInto(line, cache, masked);
-      const h = masked.hash;
-      let mask = formSlots.length - 1;
-      let slot = h & mask;
-      for (; ; slot = (slot + 1) & mask) {
-        const g = formSlots[slot]! - 1;
-        if (g < 0 || (formHashes[slot] === h && masked.equals(forms[g]!))) {
-          f = g;
-          break;
-        }
-      }
-      if (f < 0) {
-        f = forms.length;
-        const n = masked.count;
-        const ids = new Int32Array(n);
-        const tokens = new Array<string>(n);
-        for (let p = 0; p < n; p++) {
-          const r = masked.replaced[p];
-          const th = masked.hashes[p]!;
-          let e =
-            r != null
-              ? tokenTable.find(r, 0, r.length, th, null)
-              : tokenTable.find(masked.text, masked.starts[p]!, masked.ends[p]!, th, null);
-          if (e < 0) e = tokenTable.add(r ?? masked.text.slice(masked.starts[p], masked.ends[p]), th, e);
-          ids[p] = e + 1;
-          tokens[p] = tokenTable.keys[e]!;
-        }
-        forms.push(tokens);
-        idsOf.push(ids);
-        formHash.push(h);
-        weight.push(0);
-        formHashes[slot] = h;
-        formSlots[slot] = f + 1;
-        if (2 * forms.length > formSlots.length) {
-          formHashes = new Int32Array(2 * formSlots.length);
-          formSlots = new Int32Array(2 * formSlots.length);
-          mask = formSlots.length - 1;
-          for (let g = 0; g < forms.length; g++) {
-            let j = formHash[g]! & mask;
-            while (formSlots[j] !== 0) j = (j + 1) & mask;
-            formHashes[j] = formHash[g]!;
-            formSlots[j] = g + 1;
+/**
+ * The state of one mineLineTemplates call, its steps as methods: small functions, so that the JIT
+ * compiler optimises each on its own and a deoptimisation in one does not throw away the others.
+ */
+class LineMiner {
+  // Step 1: the distinct masked lines (forms), how many lines each stands for, the form of each line.
+  readonly forms: string[][] = [];
+  private readonly weight: number[] = [];
+  private formOfLine = new Int32Array(0);
+  /** Tokens of the forms by their text; a form's tokens as ids (entry + 1), for the counting. */
+  private readonly tokenTable = new RangeTable();
+  private readonly idsOf: Int32Array[] = [];
+  // Steps 2 and 3: the groups, their keys (unique, sorted in step 4 so that the result does not
+  // depend on input order) and templates' tokens; the group of each form.
+  private groupOfForm = new Int32Array(0);
+  private readonly keyList: string[] = [];
+  private readonly tokensList: string[][] = [];
+  private stamp = new Int32Array(0);
+  private epoch = 0;
+  private count = new Float64Array(0);
+  private votes = new Float64Array(0);
+  private wildcardId = -1;
+  // Step 4: the groups by key, merged.
+  private keys: string[] = [];
+  private tokensOf: string[][] = [];
+  private rankOf = new Int32Array(0);
+  private parent: number[] = [];
+  private canonicalOfKey: string[] = [];
+  /** canonicalTemplate works within tokens, and tokens repeat across templates: once per token. */
+  private readonly canonical = new Map<string, string>();
+
+  constructor(private readonly splitBelow: number) {}
+
+  /**
+   * Step 1, once per distinct line; lines that mask to the same tokens are one form with a weight
+   * (their count), which is all the grouping needs: logs repeat themselves, so this is most of the
+   * speed. A line is masked into token ranges and found among the forms by hash, without building it.
+   */
+  maskLines(lines: readonly string[]): void {
+    const { forms, weight } = this;
+    const formOfLine = (this.formOfLine = new Int32Array(lines.length));
+    const formOfText = new Map<string, number>();
+    const cache = new TokenCache();
+    const masked = new MaskedLine();
+    // Forms by the hash of their tokens: open addressing, verified token by token.
+    let formHashes = new Int32Array(1024);
+    let formSlots = new Int32Array(1024); // form + 1; 0 is empty
+    const formHash: number[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      let f = formOfText.get(line);
+      if (f === undefined) {
+        maskLineInto(line, cache, masked);
+        const h = masked.hash;
+        let mask = formSlots.length - 1;
+        let slot = h & mask;
+        for (; ; slot = (slot + 1) & mask) {
+          const g = formSlots[slot]! - 1;
+          if (g < 0 || (formHashes[slot] === h && masked.equals(forms[g]!))) {
+            f = g;
+            break;
           }
         }
-      }
-      formOfText.set(line, f);
-    }
-    weight[f]!++;
-    formOfLine[i] = f;
-  }
-  const byLength = new Map<number, number[]>();
-  forms.forEach((tokens, f) => push(byLength, tokens.length, f));
-
-  // Steps 2 and 3: groups of one token count, keyed by their constants.
-  // The groups: their keys (unique, and sorted below so that the result does not depend on input
-  // order) and templates' tokens; the group of each form.
-  const groupOfForm = new Int32Array(forms.length);
-  const keyList: string[] = [];
-  const tokensList: string[][] = [];
-  // The distinct values of a column of a group, by token id: a stamp per id instead of a Set.
-  const stamp = new Int32Array(tokenTable.keys.length + 1);
-  let epoch = 0;
-  const columnValues = (members: readonly number[], p: number): string[] => {
-    epoch++;
-    const values: string[] = [];
-    for (const f of members) {
-      const id = idsOf[f]![p]!;
-      if (stamp[id] !== epoch) {
-        stamp[id] = epoch;
-        values.push(tokenTable.keys[id - 1]!);
-      }
-    }
-    return values;
-  };
-  const split = (members: readonly number[], key: string, len: number): void => {
-    let best: Map<string, string> | null = null;
-    let bestCol = -1;
-    let bestClasses = Infinity;
-    const varying: number[] = [];
-    const varyingValues: string[][] = [];
-    const first = idsOf[members[0]!]!;
-    for (let p = 0; p < len; p++) {
-      let same = true;
-      for (const f of members)
-        if (idsOf[f]![p] !== first[p]) {
-          same = false;
-          break;
+        if (f < 0) {
+          f = forms.length;
+          this.addForm(masked);
+          formHash.push(h);
+          formHashes[slot] = h;
+          formSlots[slot] = f + 1;
+          if (2 * forms.length > formSlots.length) {
+            formHashes = new Int32Array(2 * formSlots.length);
+            formSlots = new Int32Array(2 * formSlots.length);
+            mask = formSlots.length - 1;
+            for (let g = 0; g < forms.length; g++) {
+              let j = formHash[g]! & mask;
+              while (formSlots[j] !== 0) j = (j + 1) & mask;
+              formHashes[j] = formHash[g]!;
+              formSlots[j] = g + 1;
+            }
+          }
         }
-      if (same) continue;
-      const values = columnValues(members, p);
-      varying.push(p);
-      varyingValues.push(values);
-      const classes = classify(values, splitBelow);
-      const n = new Set(classes.values()).size;
-      if (n > 1 && n < bestClasses) {
-        best = classes;
-        bestCol = p;
-        bestClasses = n;
+        formOfText.set(line, f);
       }
+      weight[f]!++;
+      formOfLine[i] = f;
     }
-    if (best) {
-      const parts = new Map<string, number[]>();
-      for (const f of members) push(parts, best.get(forms[f]![bestCol]!)!, f);
-      for (const [cls, part] of parts) split(part, `${key}\u0002${bestCol}=${cls}`, len);
-      return;
+  }
+
+  private addForm(masked: MaskedLine): void {
+    const { tokenTable } = this;
+    const n = masked.count;
+    const ids = new Int32Array(n);
+    const tokens = new Array<string>(n);
+    for (let p = 0; p < n; p++) {
+      const r = masked.replaced[p];
+      const th = masked.hashes[p]!;
+      let e =
+        r != null
+          ? tokenTable.find(r, 0, r.length, th, null)
+          : tokenTable.find(masked.text, masked.starts[p]!, masked.ends[p]!, th, null);
+      if (e < 0) e = tokenTable.add(r ?? masked.text.slice(masked.starts[p], masked.ends[p]), th, e);
+      ids[p] = e + 1;
+      tokens[p] = tokenTable.keys[e]!;
     }
-    const tokens = [...forms[members[0]!]!];
-    varying.forEach((p, i) => (tokens[p] = varyingToken(varyingValues[i]!)));
-    const g = keyList.length;
-    keyList.push(key);
-    tokensList.push(tokens);
-    for (const f of members) groupOf[f] = g;
-  };
-  const groupOf = groupOfForm;
-  const wildcardEntry = tokenTable.find(WILDCARD, 0, WILDCARD.length, WILDCARD_HASH, null);
-  const wildcardId = wildcardEntry >= 0 ? wildcardEntry + 1 : -1;
-  const count = new Float64Array(tokenTable.keys.length + 1);
-  const votes = new Float64Array(Math.max(0, ...byLength.keys()));
-  const codes: number[] = [];
-  for (const [len, members] of byLength) {
+    this.forms.push(tokens);
+    this.idsOf.push(ids);
+    this.weight.push(0);
+  }
+
+  startGrouping(lengths: Iterable<number>): void {
+    const ids = this.tokenTable.keys.length + 1;
+    this.groupOfForm = new Int32Array(this.forms.length);
+    this.stamp = new Int32Array(ids);
+    this.count = new Float64Array(ids);
+    let longest = 0;
+    for (const len of lengths) longest = Math.max(longest, len);
+    this.votes = new Float64Array(longest);
+    const wildcard = this.tokenTable.find(WILDCARD, 0, WILDCARD.length, WILDCARD_HASH, null);
+    this.wildcardId = wildcard >= 0 ? wildcard + 1 : -1;
+  }
+
+  /** Steps 2 and 3 for the forms of one token count: groups keyed by their constants. */
+  groupLength(len: number, members: readonly number[]): void {
+    const roots = this.rootsOf(len, members);
+    // A token can reach the root of a line by chance, when another message has the same word at that
+    // position (`Invalid user user from …`): a root that is another root with some of its variable
+    // positions filled joins the most frequent such root, and the split decides again.
+    const rootList = this.sortedRoots(len, roots);
+    const into = this.moreGeneral(len, rootList);
+    const merged = new Map<number, number[]>();
+    for (let a = 0; a < rootList.length; a++) {
+      // Each step goes to a strictly more general root, so this ends.
+      let target = a;
+      while (into[target]! >= 0) target = into[target]!;
+      const list = merged.get(target);
+      if (list) for (const f of rootList[a]!.group) list.push(f);
+      else merged.set(target, rootList[a]!.group.slice());
+    }
+    for (const [a, group] of merged) this.split(group, `${len}\u0001${rootList[a]!.key}`, len);
+  }
+
+  /** The forms by their root: their tokens that share the frequency most of them share. */
+  private rootsOf(len: number, members: readonly number[]): Map<string, number[]> {
+    const { idsOf, weight, count, votes } = this;
     const m = members.length;
     // fr[i * len + p]: how many lines of this length have form members[i]'s token at p.
     const fr = new Float64Array(m * len);
     for (let p = 0; p < len; p++) {
-      for (const f of members) {
-        const id = idsOf[f]![p]!;
-        count[id] = count[id]! + weight[f]!;
+      for (let i = 0; i < m; i++) {
+        const id = idsOf[members[i]!]![p]!;
+        count[id] = count[id]! + weight[members[i]!]!;
       }
       for (let i = 0; i < m; i++) fr[i * len + p] = count[idsOf[members[i]!]![p]!]!;
-      for (const f of members) count[idsOf[f]![p]!] = 0;
+      for (let i = 0; i < m; i++) count[idsOf[members[i]!]![p]!] = 0;
     }
     const roots = new Map<string, number[]>();
+    const codes = new Array<number>(2 * len);
     for (let i = 0; i < m; i++) {
       const f = members[i]!;
       const ids = idsOf[f]!;
       // The frequency most of the line's tokens share (the higher on a tie). Masked values are left
       // out of the vote: shared by every template, they would pull unrelated lines together.
       let nv = 0;
-      for (let p = 0; p < len; p++) if (ids[p] !== wildcardId) votes[nv++] = fr[i * len + p]!;
+      for (let p = 0; p < len; p++) if (ids[p] !== this.wildcardId) votes[nv++] = fr[i * len + p]!;
       // Insertion sort: a line has few tokens.
       for (let j = 1; j < nv; j++) {
         const x = votes[j]!;
@@ -1038,7 +1120,6 @@ export function mineLineTemplates(
         }
         j = e;
       }
-      codes.length = 2 * len;
       for (let p = 0; p < len; p++) {
         const id = fr[i * len + p]! >= root ? ids[p]! : 0;
         codes[2 * p] = id >>> 16;
@@ -1046,144 +1127,250 @@ export function mineLineTemplates(
       }
       push(roots, fromCodes(codes), f);
     }
-    // A token can reach the root of a line by chance, when another message has the same word at that
-    // position (`Invalid user user from …`): a root that is another root with some of its variable
-    // positions filled joins the most frequent such root, and the split below decides again.
-    // Roots in the order of their text, as the keys of the groups are.
-    const rootList = [...roots].map(([r, group]) => {
-      const tokens = forms[group[0]!]!;
-      const rootIds = new Int32Array(len);
+    return roots;
+  }
+
+  /** The roots in the order of their text, as the keys of the groups are. */
+  private sortedRoots(len: number, roots: Map<string, number[]>): Root[] {
+    const byKey = new Map<string, Root>();
+    for (const [r, group] of roots) {
+      const tokens = this.forms[group[0]!]!;
+      const ids = new Int32Array(len);
       const parts = new Array<string>(len);
+      let weight = 0;
+      for (const f of group) weight += this.weight[f]!;
       for (let p = 0; p < len; p++) {
         const id = (r.charCodeAt(2 * p) << 16) | r.charCodeAt(2 * p + 1);
-        rootIds[p] = id;
+        ids[p] = id;
         parts[p] = id === 0 ? '\u0000' : tokens[p]!;
       }
-      return { group, rootIds, key: parts.join('\u0001') };
-    });
-    rootList.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
-    const rootTokens = rootList.map((r) => r.rootIds);
-    const rootWeight = rootList.map((r) => r.group.reduce((sum, f) => sum + weight[f]!, 0));
+      const key = parts.join('\u0001');
+      byKey.set(key, { group, ids, key, weight });
+    }
+    return [...byKey.keys()].sort().map((key) => byKey.get(key)!);
+  }
+
+  /** For each root, the most frequent root more general than it (-1 for none). */
+  private moreGeneral(len: number, rootList: readonly Root[]): Int32Array {
     // A root more general than another shares its first constant (or has none): index by that,
     // position and token as one number.
-    const ids = tokenTable.keys.length + 1;
+    const ids = this.tokenTable.keys.length + 1;
     const byFirst = new Map<number, number[]>();
     const unanchored: number[] = [];
-    rootTokens.forEach((tb, b) => {
-      const p = tb.findIndex((t) => t !== 0);
-      if (p < 0) unanchored.push(b);
+    for (let b = 0; b < rootList.length; b++) {
+      const tb = rootList[b]!.ids;
+      let p = 0;
+      while (p < len && tb[p] === 0) p++;
+      if (p === len) unanchored.push(b);
       else push(byFirst, p * ids + tb[p]!, b);
-    });
-    const into = rootTokens.map((ta, a) => {
+    }
+    const into = new Int32Array(rootList.length);
+    for (let a = 0; a < rootList.length; a++) {
+      const ta = rootList[a]!.ids;
       let best = -1;
       const consider = (b: number): void => {
         if (b === a) return;
-        const tb = rootTokens[b]!;
+        const tb = rootList[b]!.ids;
         let general = false;
         for (let p = 0; p < len; p++) {
           if (tb[p] === ta[p]) continue;
           if (tb[p] !== 0) return;
           general = true;
         }
-        if (general && (best < 0 || rootWeight[b]! > rootWeight[best]!)) best = b;
+        if (general && (best < 0 || rootList[b]!.weight > rootList[best]!.weight)) best = b;
       };
       for (const b of unanchored) consider(b);
       for (let p = 0; p < len; p++)
         if (ta[p] !== 0) for (const b of byFirst.get(p * ids + ta[p]!) ?? []) consider(b);
-      return best;
-    });
-    const merged = new Map<number, number[]>();
-    rootList.forEach((r, a) => {
-      // Each step goes to a strictly more general root, so this ends.
-      let target = a;
-      while (into[target]! >= 0) target = into[target]!;
-      const list = merged.get(target);
-      if (list) list.push(...r.group);
-      else merged.set(target, [...r.group]);
-    });
-    for (const [a, group] of merged) split(group, `${len}\u0001${rootList[a]!.key}`, len);
+      into[a] = best;
+    }
+    return into;
   }
 
-  // Step 4, as union-find over the sorted keys so that the result does not depend on input order.
-  const byKey = keyList.map((_, i) => i).sort((a, b) => (keyList[a]! < keyList[b]! ? -1 : 1));
-  const keys = byKey.map((i) => keyList[i]!);
-  const tokensOf = byKey.map((i) => tokensList[i]!);
-  const rankOf = new Int32Array(keyList.length);
-  byKey.forEach((i, k) => (rankOf[i] = k));
-  const parent = keys.map((_, k) => k);
-  const find = (k: number): number => (parent[k] === k ? k : (parent[k] = find(parent[k]!)));
-  const union = (a: number, b: number): void => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  };
-  const byCollapsed = new Map<string, number>();
-  const byAnchor = new Map<string, number[]>();
-  // canonicalTemplate works within tokens, and tokens repeat across templates: once per token.
-  const canonical = new Map<string, string>();
-  const canonicalOf = (tokens: readonly string[]): string => {
+  /** The distinct values of a column of a group, by token id: a stamp per id instead of a Set. */
+  private columnValues(members: readonly number[], p: number): string[] {
+    const epoch = ++this.epoch;
+    const values: string[] = [];
+    for (const f of members) {
+      const id = this.idsOf[f]![p]!;
+      if (this.stamp[id] !== epoch) {
+        this.stamp[id] = epoch;
+        values.push(this.tokenTable.keys[id - 1]!);
+      }
+    }
+    return values;
+  }
+
+  /** Step 3: splits a group on its column with the fewest classes, until none has two; records it. */
+  private split(members: readonly number[], key: string, len: number): void {
+    const { idsOf, forms } = this;
+    let best: Map<string, string> | null = null;
+    let bestCol = -1;
+    let bestClasses = Infinity;
+    const varying: number[] = [];
+    const varyingValues: string[][] = [];
+    const first = idsOf[members[0]!]!;
+    for (let p = 0; p < len; p++) {
+      let same = true;
+      for (const f of members)
+        if (idsOf[f]![p] !== first[p]) {
+          same = false;
+          break;
+        }
+      if (same) continue;
+      const values = this.columnValues(members, p);
+      varying.push(p);
+      varyingValues.push(values);
+      const classes = classify(values, this.splitBelow);
+      const n = new Set(classes.values()).size;
+      if (n > 1 && n < bestClasses) {
+        best = classes;
+        bestCol = p;
+        bestClasses = n;
+      }
+    }
+    if (best) {
+      const parts = new Map<string, number[]>();
+      for (const f of members) push(parts, best.get(forms[f]![bestCol]!)!, f);
+      for (const [cls, part] of parts) this.split(part, `${key}\u0002${bestCol}=${cls}`, len);
+      return;
+    }
+    const tokens = forms[members[0]!]!.slice();
+    for (let i = 0; i < varying.length; i++) tokens[varying[i]!] = varyingToken(varyingValues[i]!);
+    const g = this.keyList.length;
+    this.keyList.push(key);
+    this.tokensList.push(tokens);
+    for (const f of members) this.groupOfForm[f] = g;
+  }
+
+  private find(k: number): number {
+    const { parent } = this;
+    let r = k;
+    while (parent[r] !== r) r = parent[r]!;
+    while (parent[k] !== r) {
+      const next = parent[k]!;
+      parent[k] = r;
+      k = next;
+    }
+    return r;
+  }
+
+  private union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+
+  private canonicalOf(tokens: readonly string[]): string {
     let out = '';
     for (let p = 0; p < tokens.length; p++) {
       const t = tokens[p]!;
-      let c = t.includes(WILDCARD) ? canonical.get(t) : t;
-      if (c === undefined) canonical.set(t, (c = canonicalTemplate(t)));
+      let c = t.includes(WILDCARD) ? this.canonical.get(t) : t;
+      if (c === undefined) this.canonical.set(t, (c = canonicalTemplate(t)));
       out += p === 0 ? c : ' ' + c;
     }
     return out;
-  };
-  const canonicalOfKey = new Array<string>(keys.length);
-  tokensOf.forEach((tokens, k) => {
-    // Templates equal once adjacent wildcards are one (as loghub compares them) are one template.
-    const c = (canonicalOfKey[k] = canonicalOf(tokens));
-    const collapsed = c.includes(WILDCARD) ? c.replace(/<\*>(?: <\*>)+/g, WILDCARD) : c;
-    const other = byCollapsed.get(collapsed);
-    if (other === undefined) byCollapsed.set(collapsed, k);
-    else union(other, k);
-    const anchor = tokens.find((t) => !t.includes(WILDCARD));
-    if (anchor !== undefined && tokens.some((t) => t.includes(WILDCARD))) push(byAnchor, anchor, k);
-  });
-  for (const candidates of byAnchor.values()) {
-    for (const a of candidates) {
-      const ta = tokensOf[a]!;
-      for (const b of candidates) {
-        const tb = tokensOf[b]!;
-        if (ta.length < tb.length && find(a) !== find(b) && absorbs(ta, tb)) union(a, b);
+  }
+
+  /** Step 4, as union-find over the sorted keys so that the result does not depend on input order. */
+  mergeGroups(): void {
+    const { keyList, tokensList } = this;
+    const keys = (this.keys = [...keyList].sort());
+    const rankOfKey = new Map<string, number>();
+    for (let k = 0; k < keys.length; k++) rankOfKey.set(keys[k]!, k);
+    const rankOf = (this.rankOf = new Int32Array(keyList.length));
+    const tokensOf = (this.tokensOf = new Array<string[]>(keys.length));
+    for (let i = 0; i < keyList.length; i++) {
+      const k = rankOfKey.get(keyList[i]!)!;
+      rankOf[i] = k;
+      tokensOf[k] = tokensList[i]!;
+    }
+    this.parent = new Array<number>(keys.length);
+    for (let k = 0; k < keys.length; k++) this.parent[k] = k;
+    const byCollapsed = new Map<string, number>();
+    const byAnchor = new Map<string, number[]>();
+    const canonicalOfKey = (this.canonicalOfKey = new Array<string>(keys.length));
+    // absorbs' first test, once per key: each added run holds or follows a wildcard of its own.
+    const wildcardsOf = new Int32Array(keys.length);
+    for (let k = 0; k < keys.length; k++) {
+      const tokens = tokensOf[k]!;
+      // Templates equal once adjacent wildcards are one (as loghub compares them) are one template.
+      const c = (canonicalOfKey[k] = this.canonicalOf(tokens));
+      const collapsed = c.includes(WILDCARD) ? c.replace(/<\*>(?: <\*>)+/g, WILDCARD) : c;
+      const other = byCollapsed.get(collapsed);
+      if (other === undefined) byCollapsed.set(collapsed, k);
+      else this.union(other, k);
+      let anchor: string | undefined;
+      for (const t of tokens) {
+        if (t.includes(WILDCARD)) wildcardsOf[k] = wildcardsOf[k]! + 1;
+        else anchor ??= t;
+      }
+      if (anchor !== undefined && wildcardsOf[k]! > 0) push(byAnchor, anchor, k);
+    }
+    for (const candidates of byAnchor.values()) {
+      for (const a of candidates) {
+        const ta = tokensOf[a]!;
+        for (const b of candidates) {
+          const tb = tokensOf[b]!;
+          if (
+            ta.length < tb.length &&
+            tb.length - ta.length <= 2 * wildcardsOf[b]! &&
+            this.find(a) !== this.find(b) &&
+            absorbs(ta, tb)
+          )
+            this.union(a, b);
+        }
       }
     }
   }
 
-  const members = new Map<number, number[]>();
-  keys.forEach((_, k) => push(members, find(k), k));
-  const templateOfRoot = new Array<string>(keys.length);
-  for (const [root, group] of members) {
-    if (group.length === 1) {
-      templateOfRoot[root] = canonicalOfKey[root]!;
-      continue;
+  /** The groups numbered in the order of their templates, and each line's group. */
+  result(lineCount: number): LineTemplates {
+    const { keys, tokensOf, canonicalOfKey } = this;
+    const members = new Map<number, number[]>();
+    for (let k = 0; k < keys.length; k++) push(members, this.find(k), k);
+    const templateOfRoot = new Array<string>(keys.length);
+    for (const [root, group] of members) {
+      if (group.length === 1) {
+        templateOfRoot[root] = canonicalOfKey[root]!;
+        continue;
+      }
+      // The shortest form stands for the group; where several have that length, their common template.
+      let len = Infinity;
+      for (const k of group) len = Math.min(len, tokensOf[k]!.length);
+      const shortest = group.filter((k) => tokensOf[k]!.length === len);
+      if (shortest.length === 1) {
+        templateOfRoot[root] = canonicalOfKey[shortest[0]!]!;
+        continue;
+      }
+      const candidates = shortest.map((k) => tokensOf[k]!);
+      const tokens = candidates[0]!.map((t, p) =>
+        candidates.every((s) => s[p] === t) ? t : varyingToken(candidates.map((s) => s[p]!)),
+      );
+      templateOfRoot[root] = this.canonicalOf(tokens);
     }
-    // The shortest form stands for the group; where several have that length, their common template.
-    const candidates = group.map((k) => tokensOf[k]!);
-    const len = Math.min(...candidates.map((t) => t.length));
-    const shortest = candidates.filter((t) => t.length === len);
-    const tokens = shortest[0]!.map((t, p) =>
-      shortest.every((s) => s[p] === t) ? t : varyingToken(shortest.map((s) => s[p]!)),
-    );
-    templateOfRoot[root] =
-      shortest.length === 1 ? canonicalOfKey[group[candidates.indexOf(shortest[0]!)]!]! : canonicalOf(tokens);
+    // By template, then key (keys are unique): the default string sort, no comparator to call.
+    const order = [...members.keys()].map((r) => `${templateOfRoot[r]!}\u0000${keys[r]!}\u0000${r}`).sort();
+    const roots = order.map((o) => Number(o.slice(o.lastIndexOf('\u0000') + 1)));
+    const groupOfRoot = new Int32Array(keys.length);
+    for (let g = 0; g < roots.length; g++) groupOfRoot[roots[g]!] = g;
+    const groupOfForm = new Int32Array(this.forms.length);
+    for (let f = 0; f < this.forms.length; f++)
+      groupOfForm[f] = groupOfRoot[this.find(this.rankOf[this.groupOfForm[f]!]!)]!;
+    const groups = new Array<number>(lineCount);
+    for (let i = 0; i < lineCount; i++) groups[i] = groupOfForm[this.formOfLine[i]!]!;
+    return { groups, templates: roots.map((r) => templateOfRoot[r]!) };
   }
-  // By template, then key (keys are unique).
-  const roots = [...members.keys()].sort((a, b) => {
-    const ta = templateOfRoot[a]!;
-    const tb = templateOfRoot[b]!;
-    if (ta !== tb) return ta < tb ? -1 : 1;
-    return keys[a]! < keys[b]! ? -1 : 1;
-  });
-  const groupOfRoot = new Int32Array(keys.length);
-  roots.forEach((r, g) => (groupOfRoot[r] = g));
-  const groupOfFormIndex = new Int32Array(forms.length);
-  for (let f = 0; f < forms.length; f++) groupOfFormIndex[f] = groupOfRoot[find(rankOf[groupOfForm[f]!]!)]!;
-  const groups = new Array<number>(lines.length);
-  for (let i = 0; i < lines.length; i++) groups[i] = groupOfFormIndex[formOfLine[i]!]!;
-  return { groups, templates: roots.map((r) => templateOfRoot[r]!) };
+}
+
+interface Root {
+  group: number[];
+  /** The root's token ids, 0 where a token is not part of it. */
+  ids: Int32Array;
+  /** Its tokens, \u0000 where not part of it, joined by \u0001: what the group keys sort by. */
+  key: string;
+  /** Lines it stands for. */
+  weight: number;
 }
 
 const sameToken = (a: string, b: string): boolean =>
@@ -1194,6 +1381,8 @@ const sameToken = (a: string, b: string): boolean =>
  * most two tokens and holds a wildcard (`(<*> KB)`) or is one token right after one (a unit,
  * `<*> sec`), and names no field of its own (`rhost=<*> user=<*>` is another message than `rhost=<*>`).
  */
+let lcsBuffer = new Int32Array(1024);
+
 function absorbs(short: readonly string[], long: readonly string[]): boolean {
   const n = short.length;
   const m = long.length;
@@ -1203,18 +1392,21 @@ function absorbs(short: readonly string[], long: readonly string[]): boolean {
   if (m - n > 2 * wildcards) return false;
   const constants = new Set(long);
   for (const t of short) if (!t.includes(WILDCARD) && !constants.has(t)) return false;
-  // lcs[i][j]: longest common subsequence of short[i..] and long[j..].
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  // lcs[i * w + j]: longest common subsequence of short[i..] and long[j..].
+  const w = m + 1;
+  if (lcsBuffer.length < (n + 1) * w) lcsBuffer = new Int32Array(2 * (n + 1) * w);
+  const lcs = lcsBuffer;
+  lcs.fill(0, 0, (n + 1) * w);
   for (let i = n - 1; i >= 0; i--)
     for (let j = m - 1; j >= 0; j--)
-      lcs[i]![j] = sameToken(short[i]!, long[j]!)
-        ? lcs[i + 1]![j + 1]! + 1
-        : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-  if (lcs[0]![0] !== n) return false;
+      lcs[i * w + j] = sameToken(short[i]!, long[j]!)
+        ? lcs[(i + 1) * w + j + 1]! + 1
+        : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
+  if (lcs[0] !== n) return false;
   const added = new Array<boolean>(m).fill(false);
   let i = 0;
   for (let j = 0; j < m; j++) {
-    if (i < n && sameToken(short[i]!, long[j]!) && lcs[i]![j] === lcs[i + 1]![j + 1]! + 1) i++;
+    if (i < n && sameToken(short[i]!, long[j]!) && lcs[i * w + j] === lcs[(i + 1) * w + j + 1]! + 1) i++;
     else added[j] = true;
   }
   for (let j = 0; j < m;) {
