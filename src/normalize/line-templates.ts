@@ -174,8 +174,35 @@ const TYPED: [(s: Shape, token: string) => boolean, RegExp][] = [
 ];
 
 /** The 2022 guidelines' PS rule: a path is a piece between these delimiters made of `/segment`s. */
-const PATH_DELIMS = /([,!;:=|"'[\](){}])/;
-const PATH_PIECE = /^(?:\/[^/]+)+\/?$/;
+const PATH_DELIM = new Uint8Array(128);
+for (const c of ',!;:=|"\'[](){}') PATH_DELIM[c.charCodeAt(0)] = 1;
+
+/** The token with each piece between PATH_DELIM characters that is a path (`/a/b`, `/a/`) masked. */
+function maskPaths(t: string): string {
+  let out = '';
+  let copied = 0;
+  let start = 0;
+  for (let k = 0; k <= t.length; k++) {
+    if (k < t.length) {
+      const c = t.charCodeAt(k);
+      if (c >= 128 || PATH_DELIM[c] === 0) continue;
+    }
+    if (isPathPiece(t, start, k)) {
+      out += t.slice(copied, start) + WILDCARD;
+      copied = k;
+    }
+    start = k + 1;
+  }
+  return copied === 0 ? t : out + t.slice(copied);
+}
+
+/** Whether t.slice(start, end) is `(/segment)+/?`: a slash first, a character after it, no `//`. */
+function isPathPiece(t: string, start: number, end: number): boolean {
+  if (end - start < 2 || t.charCodeAt(start) !== 47) return false;
+  for (let k = start + 1; k < end; k++)
+    if (t.charCodeAt(k) === 47 && t.charCodeAt(k - 1) === 47) return false;
+  return true;
+}
 
 const TLDS = new Set(TLD.slice(3, -1).split('|'));
 const BOOLEANS = new Set(['true', 'false', 'null', 'TRUE', 'FALSE', 'NULL', 'True', 'False']);
@@ -385,11 +412,7 @@ export function maskToken(token: string): string {
   // …and one run of word characters (an14, t761, blk_1234, 9f4ef63, 64172MB).
   if (shape.digits + shape.letters + shape.underscores === token.length) return maskWord(token, shape);
   let t = token;
-  if (shape.slashes > 0) {
-    const pieces = t.split(PATH_DELIMS);
-    for (let i = 0; i < pieces.length; i += 2) if (PATH_PIECE.test(pieces[i]!)) pieces[i] = WILDCARD;
-    t = pieces.join('');
-  }
+  if (shape.slashes > 0) t = maskPaths(t);
   if (!needsRegexes(token, shape)) {
     if (shape.digits === 0 && shape.hexRun < 6 && shape.letters < 4) return t;
     return maskAtoms(t);
@@ -754,18 +777,20 @@ export class MaskedLine {
   hashes = new Int32Array(64);
   replaced: (string | null)[] = [];
 
-  push(start: number, end: number, replacement: string | null, h: number): void {
-    if (this.count === this.starts.length) {
-      const starts = new Int32Array(2 * this.count);
-      starts.set(this.starts);
-      this.starts = starts;
-      const ends = new Int32Array(2 * this.count);
-      ends.set(this.ends);
-      this.ends = ends;
-      const hashes = new Int32Array(2 * this.count);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
+  /** Starts a line: room for every token it can hold (a character and a space each). */
+  reset(text: string): void {
+    this.text = text;
+    this.count = 0;
+    this.hash = 0;
+    const room = (text.length >> 1) + 1;
+    if (this.starts.length < room) {
+      this.starts = new Int32Array(2 * room);
+      this.ends = new Int32Array(2 * room);
+      this.hashes = new Int32Array(2 * room);
     }
+  }
+
+  push(start: number, end: number, replacement: string | null, h: number): void {
     this.hashes[this.count] = h;
     this.starts[this.count] = start;
     this.ends[this.count] = end;
@@ -824,9 +849,7 @@ export function maskLineInto(line: string, cache: TokenCache, out: MaskedLine): 
  * LINE_MASKS.
  */
 function scanLine(t: string, cache: TokenCache, lineMasked: boolean, out: MaskedLine): boolean {
-  out.text = t;
-  out.count = 0;
-  out.hash = 0;
+  out.reset(t);
   const n = t.length;
   let k = 0;
   let monthsChecked = 0;

@@ -59,6 +59,20 @@ describe('maskLine', () => {
     ]);
   });
 
+  it('masks a path between delimiters, and nothing that only looks like one', () => {
+    const cases: [string, string][] = [
+      ['path:/usr/lib/x.so,', 'path:<*>,'],
+      ['(/var/log/)', '(<*>)'],
+      ['dir=/tmp/a"b', 'dir=<*>"b'],
+      ['/a/b/', '<*>'],
+      ['/a//b', '/a//b'],
+      ['//', '//'],
+      ['/', '/'],
+      ['a/b', 'a/b'],
+    ];
+    for (const [token, masked] of cases) expect(maskToken(token), token).toBe(masked);
+  });
+
   it('leaves words alone, digits and all', () => {
     for (const word of ['ssh2', 't761', 'eth0', 'SOCKS5', 'HTTPS', 'workerEnv.init()', 'load/store'])
       expect(maskToken(word)).toBe(word);
@@ -326,13 +340,14 @@ describe('maskLine against its definition', () => {
     }
   });
 
-  it('masks a token like its shape, digits read as 1, wherever the shape lost every digit', () => {
+  it('masks a token like its shape (digits read as 1 but the 0 of 0x) wherever the shape lost every digit', () => {
     const random = seededRandom(11);
     let checked = 0;
     for (let k = 0; k < 50_000; k++) {
       const token = randomToken(random);
-      if (/[xX]/.test(token)) continue;
-      const shape = token.replace(/[0-9]/g, '1');
+      const shape = token.replace(/[0-9]/g, (d, at: number) =>
+        d === '0' && /[xX]/.test(token[at + 1] ?? '') ? '0' : '1',
+      );
       const masked = maskToken(shape);
       if (masked.includes('1') && masked !== shape) continue;
       expect(maskToken(token), token).toBe(masked === shape ? token : masked);
