@@ -969,7 +969,7 @@ class LineMiner {
   private formOfLine = new Int32Array(0);
   /** Tokens of the forms by their text; a form's tokens as ids (entry + 1), for the counting. */
   private readonly tokenTable = new RangeTable();
-  private readonly idsOf: Int32Array[] = [];
+  private readonly idsOf: number[][] = [];
   // Steps 2 and 3: the groups, their keys (unique, sorted in step 4 so that the result does not
   // depend on input order) and templates' tokens; the group of each form.
   private groupOfForm = new Int32Array(0);
@@ -979,6 +979,7 @@ class LineMiner {
   private epoch = 0;
   private count = new Float64Array(0);
   private votes = new Float64Array(0);
+  private fr = new Float64Array(1024);
   private wildcardId = -1;
   // Step 4: the groups by key, merged.
   private keys: string[] = [];
@@ -1049,7 +1050,7 @@ class LineMiner {
   private addForm(masked: MaskedLine): void {
     const { tokenTable } = this;
     const n = masked.count;
-    const ids = new Int32Array(n);
+    const ids = new Array<number>(n);
     const tokens = new Array<string>(n);
     for (let p = 0; p < n; p++) {
       const r = masked.replaced[p];
@@ -1104,7 +1105,8 @@ class LineMiner {
     const { idsOf, weight, count, votes } = this;
     const m = members.length;
     // fr[i * len + p]: how many lines of this length have form members[i]'s token at p.
-    const fr = new Float64Array(m * len);
+    if (this.fr.length < m * len) this.fr = new Float64Array(2 * m * len);
+    const fr = this.fr;
     for (let p = 0; p < len; p++) {
       for (let i = 0; i < m; i++) {
         const id = idsOf[members[i]!]![p]!;
@@ -1158,7 +1160,7 @@ class LineMiner {
     const byKey = new Map<string, Root>();
     for (const [r, group] of roots) {
       const tokens = this.forms[group[0]!]!;
-      const ids = new Int32Array(len);
+      const ids = new Array<number>(len);
       const parts = new Array<string>(len);
       let weight = 0;
       for (const f of group) weight += this.weight[f]!;
@@ -1389,7 +1391,7 @@ class LineMiner {
 interface Root {
   group: number[];
   /** The root's token ids, 0 where a token is not part of it. */
-  ids: Int32Array;
+  ids: number[];
   /** Its tokens, \u0000 where not part of it, joined by \u0001: what the group keys sort by. */
   key: string;
   /** Lines it stands for. */
