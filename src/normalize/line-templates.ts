@@ -619,6 +619,13 @@ const NORM = new Uint16Array(65536);
 for (let c = 0; c < 65536; c++) NORM[c] = c >= 48 && c <= 57 ? 49 : c;
 const shapeCodes: number[] = [];
 
+/** The character at k of a token with an x, in its shape: digits read as 1 but the 0 of `0x`. */
+function shapeCodeAt(t: string, k: number, end: number): number {
+  const c = t.charCodeAt(k);
+  if (c < 48 || c > 57) return c;
+  return c === 48 && k + 1 < end && (t.charCodeAt(k + 1) | 32) === 120 ? 48 : 49;
+}
+
 /** String.fromCharCode over an array of any length (a spread call has a limit on its arguments). */
 function fromCodes(codes: readonly number[]): string {
   if (codes.length <= 4096) return String.fromCharCode(...codes);
@@ -647,6 +654,22 @@ class RangeTable {
       let k = 0;
       if (map) while (k < len && key.charCodeAt(k) === map[t.charCodeAt(start + k)]) k++;
       else while (k < len && key.charCodeAt(k) === t.charCodeAt(start + k)) k++;
+      if (k === len) return e;
+    }
+  }
+
+  /** find for the shape of a token with an x: its digits read as 1 but the 0 of each `0x`. */
+  findShapeOfX(t: string, start: number, end: number, h: number): number {
+    const mask = this.slots.length - 1;
+    const len = end - start;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const e = this.slots[i]! - 1;
+      if (e < 0) return -1 - i;
+      if (this.hashes[i] !== h) continue;
+      const key = this.keys[e]!;
+      if (key.length !== len) continue;
+      let k = 0;
+      while (k < len && key.charCodeAt(k) === shapeCodeAt(t, start + k, end)) k++;
       if (k === len) return e;
     }
   }
@@ -698,35 +721,25 @@ export class TokenCache {
   hash = 0;
   trigger = 0;
 
-  /** Masks t.slice(start, end), whose hash read through NORM is `h`, into `masked` and `hash`. */
-  lookup(t: string, start: number, end: number, h: number, hasX: boolean): void {
+  /** Masks t.slice(start, end), whose hash read through NORM is `normHash`, into `masked` and `hash`. */
+  lookup(t: string, start: number, end: number, normHash: number, hasX: boolean): void {
     if (!hasX) {
-      this.lookupShape(t, start, end, h, null);
+      this.lookupShape(t, start, end, normHash, false);
       return;
     }
     // The shape of a token with an x keeps the 0 of each `0x`.
-    shapeCodes.length = end - start;
-    for (let k = start; k < end; k++) {
-      const c = t.charCodeAt(k);
-      const next = k + 1 < end ? t.charCodeAt(k + 1) | 32 : 0;
-      shapeCodes[k - start] = c === 48 && next === 120 ? 48 : NORM[c]!;
-    }
-    const shape = fromCodes(shapeCodes);
-    this.lookupShape(t, start, end, hashOf(shape), shape);
+    let h = FNV_OFFSET;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ shapeCodeAt(t, k, end), FNV_PRIME);
+    this.lookupShape(t, start, end, h, true);
   }
 
-  private lookupShape(t: string, start: number, end: number, h: number, shapeOfX: string | null): void {
-    let e =
-      shapeOfX === null
-        ? this.shapes.find(t, start, end, h, NORM)
-        : this.shapes.find(shapeOfX, 0, shapeOfX.length, h, null);
+  private lookupShape(t: string, start: number, end: number, h: number, hasX: boolean): void {
+    let e = hasX ? this.shapes.findShapeOfX(t, start, end, h) : this.shapes.find(t, start, end, h, NORM);
     if (e < 0) {
-      let shape = shapeOfX;
-      if (shape === null) {
-        shapeCodes.length = end - start;
-        for (let k = start; k < end; k++) shapeCodes[k - start] = NORM[t.charCodeAt(k)]!;
-        shape = fromCodes(shapeCodes);
-      }
+      shapeCodes.length = end - start;
+      for (let k = start; k < end; k++)
+        shapeCodes[k - start] = hasX ? shapeCodeAt(t, k, end) : NORM[t.charCodeAt(k)]!;
+      const shape = fromCodes(shapeCodes);
       const m = maskToken(shape);
       e = this.shapes.add(shape, h, e);
       this.shapeMasked.push(m === shape ? null : m);
@@ -970,8 +983,8 @@ class LineMiner {
   /** Tokens of the forms by their text; a form's tokens as ids (entry + 1), for the counting. */
   private readonly tokenTable = new RangeTable();
   private readonly idsOf: number[][] = [];
-  // Steps 2 and 3: the groups, their keys (unique, sorted in step 4 so that the result does not
-  // depend on input order) and templates' tokens; the group of each form.
+  // Steps 2 and 3: the groups, their keys (unique, and made of the groups' tokens, so that ordering
+  // by them does not depend on input order) and templates' tokens; the group of each form.
   private groupOfForm = new Int32Array(0);
   private readonly keyList: string[] = [];
   private readonly tokensList: string[][] = [];
@@ -981,10 +994,7 @@ class LineMiner {
   private votes = new Float64Array(0);
   private fr = new Float64Array(1024);
   private wildcardId = -1;
-  // Step 4: the groups by key, merged.
-  private keys: string[] = [];
-  private tokensOf: string[][] = [];
-  private rankOf = new Int32Array(0);
+  // Step 4: the groups merged, as a union-find forest over their indices.
   private parent: number[] = [];
   private canonicalOfKey: string[] = [];
   /** canonicalTemplate works within tokens, and tokens repeat across templates: once per token. */
@@ -1297,19 +1307,11 @@ class LineMiner {
     return out;
   }
 
-  /** Step 4, as union-find over the sorted keys so that the result does not depend on input order. */
+  /** Step 4: groups whose templates differ only where a value spans more tokens are one, by union-find. */
   mergeGroups(): void {
-    const { keyList, tokensList } = this;
-    const keys = (this.keys = [...keyList].sort());
-    const rankOfKey = new Map<string, number>();
-    for (let k = 0; k < keys.length; k++) rankOfKey.set(keys[k]!, k);
-    const rankOf = (this.rankOf = new Int32Array(keyList.length));
-    const tokensOf = (this.tokensOf = new Array<string[]>(keys.length));
-    for (let i = 0; i < keyList.length; i++) {
-      const k = rankOfKey.get(keyList[i]!)!;
-      rankOf[i] = k;
-      tokensOf[k] = tokensList[i]!;
-    }
+    // The groups the merges make do not depend on the order they are tried in; result() orders them.
+    const keys = this.keyList;
+    const tokensOf = this.tokensList;
     this.parent = new Array<number>(keys.length);
     for (let k = 0; k < keys.length; k++) this.parent[k] = k;
     const byCollapsed = new Map<string, number>();
@@ -1351,7 +1353,7 @@ class LineMiner {
 
   /** The groups numbered in the order of their templates, and each line's group. */
   result(lineCount: number): LineTemplates {
-    const { keys, tokensOf, canonicalOfKey } = this;
+    const { keyList: keys, tokensList: tokensOf, canonicalOfKey } = this;
     const members = new Map<number, number[]>();
     for (let k = 0; k < keys.length; k++) push(members, this.find(k), k);
     const templateOfRoot = new Array<string>(keys.length);
@@ -1374,14 +1376,28 @@ class LineMiner {
       );
       templateOfRoot[root] = this.canonicalOf(tokens);
     }
-    // By template, then key (keys are unique): the default string sort, no comparator to call.
-    const order = [...members.keys()].map((r) => `${templateOfRoot[r]!}\u0000${keys[r]!}\u0000${r}`).sort();
-    const roots = order.map((o) => Number(o.slice(o.lastIndexOf('\u0000') + 1)));
+    // By template, then the least key of the group (keys are unique): default string sorts only.
+    const byTemplate = new Map<string, number[]>();
+    for (const root of members.keys()) push(byTemplate, templateOfRoot[root]!, root);
+    const roots: number[] = [];
+    for (const template of [...byTemplate.keys()].sort()) {
+      const same = byTemplate.get(template)!;
+      if (same.length === 1) roots.push(same[0]!);
+      else {
+        const byKey = new Map<string, number>();
+        for (const root of same) {
+          let least = keys[root]!;
+          for (const k of members.get(root)!) if (keys[k]! < least) least = keys[k]!;
+          byKey.set(least, root);
+        }
+        for (const key of [...byKey.keys()].sort()) roots.push(byKey.get(key)!);
+      }
+    }
     const groupOfRoot = new Int32Array(keys.length);
     for (let g = 0; g < roots.length; g++) groupOfRoot[roots[g]!] = g;
     const groupOfForm = new Int32Array(this.forms.length);
     for (let f = 0; f < this.forms.length; f++)
-      groupOfForm[f] = groupOfRoot[this.find(this.rankOf[this.groupOfForm[f]!]!)]!;
+      groupOfForm[f] = groupOfRoot[this.find(this.groupOfForm[f]!)]!;
     const groups = new Array<number>(lineCount);
     for (let i = 0; i < lineCount; i++) groups[i] = groupOfForm[this.formOfLine[i]!]!;
     return { groups, templates: roots.map((r) => templateOfRoot[r]!) };
