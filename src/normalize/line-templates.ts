@@ -701,13 +701,14 @@ class RangeTable {
 
 /**
  * Masked tokens, looked up by a range of the line: no slice and no string hash for a token seen
- * before. First by shape (the token with its digits 1-9 read as 1): where masking replaced every such
- * digit, the masked shape is the masked token, whatever the digits were (`blk_-1608999687919862906`,
- * `/10.250.19.102:50010`); otherwise by the token itself.
+ * before. First by shape (the token with its digits read as 1, but the 0 of `0x`): where masking
+ * replaced every digit of the shape, the masked shape is the masked token, whatever the digits were
+ * (`blk_-1608999687919862906`, `/10.250.19.102:50010`); where it replaced nothing, the token is its
+ * own masked token; otherwise the token is looked up by itself.
  */
 export class TokenCache {
   private readonly shapes = new RangeTable();
-  /** Per shape: its masked form (null: unchanged), that form's hash, and whether it kept a digit 1-9. */
+  /** Per shape: its masked form (null: unchanged), that form's hash, and whether it kept a digit. */
   private readonly shapeMasked: (string | null)[] = [];
   private readonly shapeHash: number[] = [];
   private readonly shapeKeepsDigits: boolean[] = [];
@@ -1134,16 +1135,18 @@ class LineMiner {
       // out of the vote: shared by every template, they would pull unrelated lines together.
       let nv = 0;
       for (let p = 0; p < len; p++) if (ids[p] !== this.wildcardId) votes[nv++] = fr[i * len + p]!;
-      // Insertion sort: a line has few tokens.
-      for (let j = 1; j < nv; j++) {
-        const x = votes[j]!;
-        let q = j - 1;
-        while (q >= 0 && votes[q]! > x) {
-          votes[q + 1] = votes[q]!;
-          q--;
+      // Insertion sort: a line has few tokens (and a typed array's own sort for one that has many).
+      if (nv > 64) votes.subarray(0, nv).sort();
+      else
+        for (let j = 1; j < nv; j++) {
+          const x = votes[j]!;
+          let q = j - 1;
+          while (q >= 0 && votes[q]! > x) {
+            votes[q + 1] = votes[q]!;
+            q--;
+          }
+          votes[q + 1] = x;
         }
-        votes[q + 1] = x;
-      }
       let root = 0;
       let rootVotes = 0;
       for (let j = 0; j < nv;) {
