@@ -457,6 +457,7 @@ const B_NONASCII = 128;
 const B_DASHSLASH = 256; // - or /
 const B_QUOTE = 512; // "
 const B_X = 1024; // x, X: 0x
+const B_NOT_NUMBER = 1 << 20; // anything but a digit, a dot or a dash: a token without it may be a number
 // The letters of true, null and false, in any case: a token can hold one only if it has them all.
 const LETTER_BITS: Record<string, number> = {
   t: 1 << 11,
@@ -488,6 +489,7 @@ for (let c = 0; c < 65536; c++) {
     if ((c >= 65 && c <= 70) || (c >= 97 && c <= 102)) b |= B_HEX;
     if (c === 120 || c === 88) b |= B_X;
     if (c < 128) b |= LETTER_BITS[String.fromCharCode(c | 32)] ?? 0;
+    if (!(c >= 48 && c <= 57) && c !== 46 && c !== 45) b |= B_NOT_NUMBER;
   }
   BITS[c] = b;
 }
@@ -526,6 +528,19 @@ function needsMask(t: string, start: number, end: number, acc: number, hexChars:
 }
 
 const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+
+/** Whether t.slice(start, end) is `-?\d+(\.\d+)*` (a number, a version, an IPv4 address): maskToken's `<*>`. */
+function isNumber(t: string, start: number, end: number): boolean {
+  let k = t.charCodeAt(start) === 45 ? start + 1 : start;
+  for (;;) {
+    const digits = k;
+    while (k < end && isDigitCode(t.charCodeAt(k))) k++;
+    if (k === digits) return false;
+    if (k === end) return true;
+    if (t.charCodeAt(k) !== 46) return false;
+    k++;
+  }
+}
 /** The token holds `\d:\d\d`: a clock, a value of LINE_MASKS only with a month name on the line. */
 const CLOCK_TRIGGER = 1;
 /** The token holds `\d{4}[-/]\d{1,2}[-/]\d` (a date) or `="` (a quoted value). */
@@ -882,7 +897,8 @@ function scanLine(t: string, cache: TokenCache, lineMasked: boolean, out: Masked
     }
     const end = k;
     if (end > start) {
-      if (!(acc & B_NONDIGIT)) out.push(start, end, WILDCARD, WILDCARD_HASH);
+      if (!(acc & B_NONDIGIT) || (!(acc & B_NOT_NUMBER) && isNumber(t, start, end)))
+        out.push(start, end, WILDCARD, WILDCARD_HASH);
       else if (needsMask(t, start, end, acc, hexChars)) {
         cache.lookup(t, start, end, h, (acc & B_X) !== 0);
         if (!lineMasked && cache.trigger !== 0) {
