@@ -125,6 +125,10 @@ function shapeOf(token: string): Shape {
  * Typed values inside a token, applied in this order (an earlier kind wins where two overlap), each
  * only to tokens whose shape can hold it: one regex with every kind as an alternative, tried at every
  * position of every token, was most of the mining time.
+ *
+ * Every masking rule here and below must see a digit only as a digit (\d, a count, a run length),
+ * never its value, except the 0 of `0x`: TokenCache masks a token by its shape, its digits read as 1,
+ * and the shape test in line-templates.test.ts fails when a rule breaks this.
  */
 const TYPED: [(s: Shape, token: string) => boolean, RegExp][] = [
   // URLs
