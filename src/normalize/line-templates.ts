@@ -128,7 +128,7 @@ function shapeOf(token: string): Shape {
  *
  * Every masking rule here and below must see a digit only as a digit (\d, a count, a run length),
  * never its value, except the 0 of `0x`: TokenCache masks a token by its shape, its digits read as 1,
- * and the shape test in line-templates.test.ts fails when a rule breaks this.
+ * and the shape test in line-templates.test.ts checks it on generated tokens.
  */
 const TYPED: [(s: Shape, token: string) => boolean, RegExp][] = [
   // URLs
