@@ -653,43 +653,38 @@ function fromCodes(codes: readonly number[]): string {
   return out;
 }
 
-/** Strings by hash, open addressing; a key is found from a range of a line, read through `map`. */
+// How a RangeTable reads a range of a line: as it is, as a shape (through NORM), or as the shape of a
+// token with an x (shapeCodeAt).
+const AS_IS = 0;
+const AS_SHAPE = 1;
+const AS_SHAPE_OF_X = 2;
+
+/** Whether `key` is t.slice(start, end) read as `read` says. */
+function sameKey(key: string, t: string, start: number, end: number, read: number): boolean {
+  const len = end - start;
+  if (key.length !== len) return false;
+  let k = 0;
+  if (read === AS_SHAPE) while (k < len && key.charCodeAt(k) === NORM[t.charCodeAt(start + k)]) k++;
+  else if (read === AS_SHAPE_OF_X)
+    while (k < len && key.charCodeAt(k) === shapeCodeAt(t, start + k, end)) k++;
+  else while (k < len && key.charCodeAt(k) === t.charCodeAt(start + k)) k++;
+  return k === len;
+}
+
+/** Strings by hash, open addressing; a key is found from a range of a line. */
 class RangeTable {
   private hashes = new Int32Array(1024);
   private slots = new Int32Array(1024); // entry + 1; 0 is empty
   readonly keys: string[] = [];
   private readonly keyHash: number[] = [];
 
-  /** The entry whose key is `t.slice(start, end)` read through `map`, or -1 - the free slot for it. */
-  find(t: string, start: number, end: number, h: number, map: Uint16Array | null): number {
+  /** The entry whose key is t.slice(start, end) read as `read` says, or -1 - the free slot for it. */
+  find(t: string, start: number, end: number, h: number, read: number): number {
     const mask = this.slots.length - 1;
-    const len = end - start;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const e = this.slots[i]! - 1;
       if (e < 0) return -1 - i;
-      if (this.hashes[i] !== h) continue;
-      const key = this.keys[e]!;
-      if (key.length !== len) continue;
-      let k = 0;
-      if (map) while (k < len && key.charCodeAt(k) === map[t.charCodeAt(start + k)]) k++;
-      else while (k < len && key.charCodeAt(k) === t.charCodeAt(start + k)) k++;
-      if (k === len) return e;
-    }
-  }
-
-  /** find for the shape of a token with an x: its digits read as 1 but the 0 of each `0x`. */
-  findShapeOfX(t: string, start: number, end: number, h: number): number {
-    const mask = this.slots.length - 1;
-    const len = end - start;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const e = this.slots[i]! - 1;
-      if (e < 0) return -1 - i;
-      if (this.hashes[i] !== h) continue;
-      const key = this.keys[e]!;
-      if (key.length !== len) continue;
-      let k = 0;
-      while (k < len && key.charCodeAt(k) === shapeCodeAt(t, start + k, end)) k++;
-      if (k === len) return e;
+      if (this.hashes[i] === h && sameKey(this.keys[e]!, t, start, end, read)) return e;
     }
   }
 
@@ -754,7 +749,9 @@ export class TokenCache {
   }
 
   private lookupShape(t: string, start: number, end: number, h: number, hasX: boolean): void {
-    let e = hasX ? this.shapes.findShapeOfX(t, start, end, h) : this.shapes.find(t, start, end, h, NORM);
+    let e = hasX
+      ? this.shapes.find(t, start, end, h, AS_SHAPE_OF_X)
+      : this.shapes.find(t, start, end, h, AS_SHAPE);
     if (e < 0) {
       shapeCodes.length = end - start;
       for (let k = start; k < end; k++)
@@ -783,7 +780,7 @@ export class TokenCache {
   private lookupExact(t: string, start: number, end: number): void {
     let x = FNV_OFFSET;
     for (let k = start; k < end; k++) x = Math.imul(x ^ t.charCodeAt(k), FNV_PRIME);
-    let f = this.exact.find(t, start, end, x, null);
+    let f = this.exact.find(t, start, end, x, AS_IS);
     if (f < 0) {
       const token = t.slice(start, end);
       const m = maskToken(token);
@@ -800,7 +797,7 @@ export class TokenCache {
  * One masked line as its tokens, without building it: each token is a range of `text` or, where it
  * was masked, its masked string; `hash` depends on the tokens' texts only.
  */
-export class MaskedLine {
+class MaskedLine {
   text = '';
   count = 0;
   hash = 0;
@@ -868,7 +865,7 @@ export class MaskedLine {
  * long hex run); the others are kept as they are. Lines that may hold a value with spaces (a date,
  * a quoted value) take LINE_MASKS first.
  */
-export function maskLineInto(line: string, cache: TokenCache, out: MaskedLine): void {
+function maskLineInto(line: string, cache: TokenCache, out: MaskedLine): void {
   if (scanLine(line, cache, false, out)) return;
   let t = line;
   for (const [test, mask] of LINE_MASKS)
@@ -1088,8 +1085,8 @@ class LineMiner {
       const th = masked.hashes[p]!;
       let e =
         r != null
-          ? tokenTable.find(r, 0, r.length, th, null)
-          : tokenTable.find(masked.text, masked.starts[p]!, masked.ends[p]!, th, null);
+          ? tokenTable.find(r, 0, r.length, th, AS_IS)
+          : tokenTable.find(masked.text, masked.starts[p]!, masked.ends[p]!, th, AS_IS);
       if (e < 0) e = tokenTable.add(r ?? masked.text.slice(masked.starts[p], masked.ends[p]), th, e);
       ids[p] = e + 1;
       tokens[p] = tokenTable.keys[e]!;
@@ -1107,7 +1104,7 @@ class LineMiner {
     let longest = 0;
     for (const len of lengths) longest = Math.max(longest, len);
     this.votes = new Float64Array(longest);
-    const wildcard = this.tokenTable.find(WILDCARD, 0, WILDCARD.length, WILDCARD_HASH, null);
+    const wildcard = this.tokenTable.find(WILDCARD, 0, WILDCARD.length, WILDCARD_HASH, AS_IS);
     this.wildcardId = wildcard >= 0 ? wildcard + 1 : -1;
   }
 
