@@ -298,7 +298,8 @@ async function readInto(
       );
       continue;
     }
-    await sink.add(storable(checked.data, adapter.format, source.name, ctx, lastTitle));
+    const writing = sink.add(storable(checked.data, adapter.format, source.name, ctx, lastTitle));
+    if (writing) await writing;
     if (sink.read % 10_000 === 0) onProgress?.(sink.read);
   }
   return first;

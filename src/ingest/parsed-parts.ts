@@ -72,15 +72,22 @@ export class PartWriter {
     return new PartWriter(dir, partRows, batchSize);
   }
 
-  async add(message: StoredMessage): Promise<void> {
-    if (this.partIds.has(message.id)) return;
+  /**
+   * Collects a message; a promise only when a batch or a part is written out, to be awaited before
+   * the next `add` (not an async function: an import adds hundreds of thousands, and a promise and a
+   * microtask each would cost more than the collecting).
+   */
+  add(message: StoredMessage): Promise<void> | undefined {
+    const before = this.partIds.size;
     this.partIds.add(message.id);
+    if (this.partIds.size === before) return undefined;
     this.batch.push(message);
     this.partRows++;
     this.partChars += 300 + message.text.length + (message.rawText?.length ?? 0);
     this.read++;
-    if (this.partRows >= this.partRowsMax || this.partChars >= PART_CHARS) await this.writePart();
-    else if (this.batch.length >= this.batchSize) await this.appendBatch();
+    if (this.partRows >= this.partRowsMax || this.partChars >= PART_CHARS) return this.writePart();
+    if (this.batch.length >= this.batchSize) return this.appendBatch();
+    return undefined;
   }
 
   /**
@@ -126,7 +133,11 @@ export class PartWriter {
 
   private connection(): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
     this.db ??= (async () => {
-      const instance = await DuckDBInstance.create(':memory:', { memory_limit: '256MB' });
+      // What spills goes beside the parts, not to DuckDB's default `.tmp` in the working directory.
+      const instance = await DuckDBInstance.create(':memory:', {
+        memory_limit: '256MB',
+        temp_directory: join(this.dir, '.spill'),
+      });
       const conn = await instance.connect();
       await conn.run(STAGE_TABLE);
       await conn.run(problemTable('stage_problems'));

@@ -24,7 +24,24 @@ const SPLIT = /[^\p{L}\p{M}\p{N}._'’-]+/u;
 const POSSESSIVE = /(?:['’]s)?[._'’-]*$/u;
 const LEADING = /^[._'’-]+/u;
 
-const fold = (s: string): string => s.normalize('NFKC').toLocaleLowerCase('en');
+/** WORD anchored where it is asked to start (lastIndex). */
+const WORD_AT = new RegExp(WORD.source, 'uy');
+const WORD_CHAR = /[\p{L}\p{M}\p{N}_]/u;
+const ASCII = /^[ -~\t\n\r]*$/;
+
+// Printable ASCII is its own NFKC form and lower-cases the same in every locale: most words skip ICU.
+const fold = (s: string): string =>
+  ASCII.test(s) ? s.toLowerCase() : s.normalize('NFKC').toLocaleLowerCase('en');
+
+/** Characters LEADING and POSSESSIVE strip from a word's edges. */
+const isEdge = (c: number): boolean => c === 0x2e || c === 0x5f || c === 0x27 || c === 0x2019 || c === 0x2d;
+
+/** The word WORD finds at or after `from`. */
+function nextWord(text: string, from: number): { index: number; text: string } | null {
+  WORD.lastIndex = from;
+  const m = WORD.exec(text);
+  return m ? { index: m.index, text: m[0] } : null;
+}
 
 export class PeopleDirectory {
   /** Full names ("priya raman"), folded, words joined by one space. */
@@ -79,7 +96,13 @@ export class PeopleDirectory {
     const found = new Set<string>();
     for (const word of lower.split(SPLIT)) {
       if (word.length < 3) continue;
-      const bare = word.replace(LEADING, '').replace(POSSESSIVE, '');
+      const last = word.charCodeAt(word.length - 1);
+      // The two replaces change nothing unless an edge character or an `'s` ends or starts the word.
+      const plain =
+        !isEdge(word.charCodeAt(0)) &&
+        !isEdge(last) &&
+        !(last === 0x73 && isEdge(word.charCodeAt(word.length - 2)));
+      const bare = plain ? word : word.replace(LEADING, '').replace(POSSESSIVE, '');
       if (this.starts.has(bare)) found.add(bare);
     }
     return [...found];
@@ -105,24 +128,18 @@ export class PeopleDirectory {
     let out = '';
     let last = 0;
     let count = 0;
-    const word = new RegExp(WORD.source, 'uy');
-    const next = (from: number): { index: number; text: string } | null => {
-      WORD.lastIndex = from;
-      const m = WORD.exec(text);
-      return m ? { index: m.index, text: m[0] } : null;
-    };
     for (const at of starts) {
       if (at < last) continue;
-      word.lastIndex = at;
-      const first = word.exec(text);
+      WORD_AT.lastIndex = at;
+      const first = WORD_AT.exec(text);
       // Not the start of a word ("mariah" inside "jeremiah"): not a mention.
-      if (!first || (at > 0 && /[\p{L}\p{M}\p{N}_]/u.test(text[at - 1]!))) continue;
+      if (!first || (at > 0 && WORD_CHAR.test(text[at - 1]!))) continue;
       let end = -1;
       // The longest full name starting here, its words separated by spaces only.
       let key = fold(first[0]);
       let prevEnd = at + first[0].length;
       for (let n = 1; n < MAX_NAME_WORDS; n++) {
-        const w = next(prevEnd);
+        const w = nextWord(text, prevEnd);
         if (!w || !/^[ \t]+$/.test(text.slice(prevEnd, w.index))) break;
         key += ' ' + fold(w.text);
         prevEnd = w.index + w.text.length;

@@ -1,4 +1,4 @@
-import { PLACEHOLDERS, RULES, type FindingKind } from './detectors.js';
+import { ANY_RULE_TRIGGER, PLACEHOLDERS, RULES, type FindingKind } from './detectors.js';
 import type { PeopleDirectory } from './people.js';
 
 export type { FindingKind } from './detectors.js';
@@ -19,8 +19,9 @@ export function redactText(text: string, people?: PeopleDirectory): Redacted {
   const found: Findings = {};
   let out = text;
   // Replacements only ever remove what a later rule could look for (placeholders are not searched).
-  const lower = text.toLowerCase();
-  for (const rule of RULES) {
+  const rules = ANY_RULE_TRIGGER.test(text) ? RULES : [];
+  const lower = rules.length > 0 ? text.toLowerCase() : text;
+  for (const rule of rules) {
     if (rule.needs && !rule.needs(text, lower)) continue;
     const source = out;
     out = source.replace(rule.pattern, (...args: unknown[]) => {

@@ -74,37 +74,30 @@ export async function appendToStage(
 
 /**
  * Inserts the messages of `source` (a table or `read_parquet(…)`) that are not stored yet and links all
- * of them to the run; inside the caller's transaction. Returns how many were new. One set-based
- * INSERT … ON CONFLICT DO NOTHING makes re-imports add nothing; `source` must not hold an id twice.
+ * of them to the run; inside the caller's transaction. Returns how many were new. `messages` has no
+ * index (migration 14): an anti-join against it, built on the smaller `source` side, makes re-imports
+ * add nothing, and the writes to a file are serialised, so no other insert races it. `source` must not
+ * hold an id twice.
  */
 export async function commitMessages(conn: DuckDBConnection, runId: string, source: string): Promise<number> {
-  // Counted before and after rather than read from the insert's changed rows, which for an insert that
-  // skips conflicts is not documented to mean "inserted".
-  const before = await countMessages(conn);
-  await conn.run(
+  const result = await conn.run(
     `INSERT INTO messages (id, conversation_id, conversation_title, author, role, text, created_at, source_format,
                            source_file, source_message_id, first_run_id, imported_at, workspace, thread_id, branch,
                            author_name, raw_text, redactions)
        SELECT id, conversation_id, conversation_title, author, role, text, created_at::TIMESTAMPTZ, source_format,
               source_file, source_message_id, $1, now(), workspace, thread_id, branch, author_name, raw_text,
               redactions::JSON
-       FROM ${source}
-     ON CONFLICT DO NOTHING`,
+       FROM ${source} s
+       WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = s.id)`,
     [runId],
   );
-  const inserted = (await countMessages(conn)) - before;
   // An import retried after a crash brings the same messages again: each is linked to the run once.
   await conn.run(
     `INSERT INTO run_messages SELECT $1, s.id FROM ${source} s
      WHERE NOT EXISTS (SELECT 1 FROM run_messages r WHERE r.run_id = $1 AND r.message_id = s.id)`,
     [runId],
   );
-  return inserted;
-}
-
-async function countMessages(conn: DuckDBConnection): Promise<number> {
-  const reader = await conn.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM messages');
-  return Number(reader.getRows()[0]![0]);
+  return result.rowsChanged;
 }
 
 export interface ImportProblem {

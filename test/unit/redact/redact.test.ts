@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { redactText } from '../../../src/redact/redact.js';
 import { PeopleDirectory } from '../../../src/redact/people.js';
 import { ibanValid, luhnValid } from '../../../src/redact/checksums.js';
+import { ANY_RULE_TRIGGER, RULES } from '../../../src/redact/detectors.js';
 
 // Each case: the text, the value that must be gone, and the kind and placeholder that replace it.
 const SECRETS: Array<[string, string, string, string]> = [
@@ -173,6 +174,54 @@ describe('redactText', () => {
     expect(redactText('client_secret = "Zx9Cv8Bn7Mm6Ll5Kk4Jj3Hh2"').text).toBe(
       'client_secret = "{{secret}}"',
     );
+  });
+});
+
+describe('ANY_RULE_TRIGGER', () => {
+  // What the rules' `needs` look for, cut into pieces and mixed with characters whose case folds
+  // oddly (the Kelvin sign, dotted I, long s), digits and the punctuation the rules care about.
+  const PIECES = [
+    ...'PRIVATE KEY|eyJ|sk-ant-|sk-|_live_|_test_|whsec_|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA|AIza'.split(
+      '|',
+    ),
+    ...'ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-|gl|npm_|xox|xapp-|hooks.slack|SG.|hf_|AccountKey=|SK'.split(
+      '|',
+    ),
+    ...'://|@|Bearer|Basic|Token|pass|PWD|aws|Amazon|s3|IAM|secret|token|KEY|credential|Auth| is | was '.split(
+      '|',
+    ),
+    ...'::|:|=|.|-|_|/|(|)| |\n|\u212a|\u0130|\u017f|ß|é|0|1|7|12|2024|3f|ab|DE|Q|x|y|z'.split('|'),
+    ...SECRETS.flatMap(([text]) => [text.slice(0, 12), text.slice(-12)]),
+  ].map((p) =>
+    p
+      .replace(/\\n/g, '\n')
+      .replace(/\\u([0-9a-f]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+  );
+
+  it('matches every text some rule needs to look at, and passes over plain prose', () => {
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const needed = new Set<number>();
+    let skipped = 0;
+    for (let i = 0; i < 30_000; i++) {
+      let text = '';
+      for (let k = 1 + random(6); k > 0; k--) {
+        const piece = PIECES[random(PIECES.length)]!;
+        text += random(4) === 0 ? piece.toUpperCase() : random(4) === 0 ? piece.toLowerCase() : piece;
+      }
+      const lower = text.toLowerCase();
+      const rules = RULES.flatMap((rule, r) => (rule.needs!(text, lower) ? [r] : []));
+      rules.forEach((r) => needed.add(r));
+      if (rules.length > 0) expect(ANY_RULE_TRIGGER.test(text), JSON.stringify(text)).toBe(true);
+      else if (!ANY_RULE_TRIGGER.test(text)) skipped++;
+    }
+    expect(RULES.filter((_r, i) => !needed.has(i)).map((r) => r.kind)).toEqual([]); // every check exercised
+    expect(skipped).toBeGreaterThan(1000);
+    for (const prose of ['Summarize this article for the team in three bullet points', 'Explain recursion'])
+      expect(ANY_RULE_TRIGGER.test(prose)).toBe(false);
   });
 });
 

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { DatabaseBusyError } from '../../../src/errors.js';
 import { closeIdleDatabases, holdOpen, queryRows, withDb, withTransaction } from '../../../src/store/db.js';
 import { MIGRATIONS } from '../../../src/store/migrations.js';
+import { commitMessages } from '../../../src/store/messages.js';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { repoRoot, tempDir } from '../../helpers/paths.js';
 
 describe('withDb', () => {
@@ -19,6 +21,45 @@ describe('withDb', () => {
     expect(tables.map((t) => t.table_name)).toEqual(
       expect.arrayContaining(['runs', 'messages', 'candidates', 'patterns', 'triage_items', 'import_errors']),
     );
+  });
+
+  it('moves the messages of a store made before migration 14 into a table without an index; re-imports still add nothing', async () => {
+    const db = join(tempDir(), 'old.duckdb');
+    // A store as pog left it at schema 13, with a stored message.
+    const instance = await DuckDBInstance.create(db);
+    const raw = await instance.connect();
+    await raw.run(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)',
+    );
+    for (const m of MIGRATIONS.filter((x) => x.version <= 13)) {
+      await raw.run(m.sql);
+      await raw.run('INSERT INTO schema_migrations VALUES ($1, $2, now())', [m.version, m.name]);
+    }
+    await raw.run(`INSERT INTO messages (id, conversation_id, role, text, source_format, source_file, first_run_id,
+                     imported_at, thread_id, redactions)
+                   VALUES ('m_1', 'c1', 'user', 'hello', 'chatgpt', 'a.json', 'r0', now(), 't1', '{"email":1}')`);
+    raw.closeSync();
+    instance.closeSync();
+
+    const again = `(SELECT 'm_1' AS id, 'c1' AS conversation_id, NULL AS conversation_title, NULL AS author,
+                      'user' AS role, 'hello again' AS text, NULL AS created_at, 'chatgpt' AS source_format,
+                      'a.json' AS source_file, NULL AS source_message_id, NULL AS workspace, NULL AS thread_id,
+                      NULL AS branch, NULL AS author_name, NULL AS raw_text, NULL AS redactions
+                    UNION ALL SELECT 'm_2', 'c1', NULL, NULL, 'user', 'new', NULL, 'chatgpt', 'a.json', NULL, NULL,
+                      NULL, NULL, NULL, NULL, NULL)`;
+    const inserted = await withTransaction(db, (c) => commitMessages(c, 'r1', again));
+    expect(inserted).toBe(1);
+    const rows = await withDb(db, 'read', (c) =>
+      queryRows(c, 'SELECT id, text, thread_id, redactions::VARCHAR AS r FROM messages ORDER BY id'),
+    );
+    expect(rows).toEqual([
+      { id: 'm_1', text: 'hello', thread_id: 't1', r: '{"email":1}' },
+      { id: 'm_2', text: 'new', thread_id: null, r: null },
+    ]);
+    const indexes = await withDb(db, 'read', (c) =>
+      queryRows(c, `SELECT constraint_type FROM duckdb_constraints() WHERE table_name = 'messages'`),
+    );
+    expect(indexes.map((r) => r.constraint_type)).not.toContain('PRIMARY KEY');
   });
 
   it('returns 64-bit integers as JSON numbers', async () => {
