@@ -220,6 +220,10 @@ describe('ANY_RULE_TRIGGER', () => {
     }
     expect(RULES.filter((_r, i) => !needed.has(i)).map((r) => r.kind)).toEqual([]); // every check exercised
     expect(skipped).toBeGreaterThan(1000);
+    // Lower-cased, the Kelvin sign is a `k`: "A\u212aIA" is an AWS key prefix to the rules that read
+    // the lower-cased text.
+    expect(RULES.some((rule) => rule.needs!('A\u212aIA', 'A\u212aIA'.toLowerCase()))).toBe(true);
+    expect(ANY_RULE_TRIGGER.test('A\u212aIA')).toBe(true);
     for (const prose of ['Summarize this article for the team in three bullet points', 'Explain recursion'])
       expect(ANY_RULE_TRIGGER.test(prose)).toBe(false);
   });
