@@ -90,8 +90,9 @@ interface Timed {
   all: number[];
 }
 const timed = (all: number[]): Timed => ({ best: Math.min(...all), all });
-const range = (t: Timed): string =>
-  t.all.length > 1 ? ` (${Math.min(...t.all).toFixed(1)}–${Math.max(...t.all).toFixed(1)} s)` : '';
+/** The runs' spread, `4.6–5.7 s`, or '' for a single run. */
+const spread = (t: Timed): string =>
+  t.all.length > 1 ? `${t.best.toFixed(1)}–${Math.max(...t.all).toFixed(1)} s` : '';
 
 const rows: string[] = [];
 let total = 0;
@@ -146,7 +147,7 @@ for (const input of inputs) {
     baseSeconds = b.best;
     const baseMbps = bytes / MB / b.best;
     if (input.format === 'chatgpt') parseMbPerSec = baseMbps;
-    ratio = `${(mbps / baseMbps).toFixed(2)}× (JSON.parse ${baseMbps.toFixed(0)} MB/s, ${b.best.toFixed(1)} s${range(b).replace(' (', '; ').replace(')', '')})`;
+    ratio = `${(mbps / baseMbps).toFixed(2)}× (JSON.parse ${baseMbps.toFixed(0)} MB/s, ${b.best.toFixed(1)} s${spread(b) && `; ${spread(b)}`})`;
     parseRatio = `${(parseMbps / baseMbps).toFixed(2)}×`;
   } else if (parseMbPerSec !== undefined) {
     baseSeconds = bytes / MB / parseMbPerSec;
@@ -156,7 +157,7 @@ for (const input of inputs) {
   // The store by itself against the whole time the target allows (twice JSON.parse's).
   if (baseSeconds !== undefined) storeShare = `${((storeSeconds / (2 * baseSeconds)) * 100).toFixed(0)}%`;
   rows.push(
-    `| ${input.label} | ${input.format} | ${(bytes / MB).toFixed(0)} MB | ${r.messages.toLocaleString('en')} | ${r.problems} | ${imported.best.toFixed(1)} s${range(imported)} | ${Math.round(r.messages / imported.best).toLocaleString('en')} | ${mbps.toFixed(1)} MB/s | ${(r.maxRssKb / 1024).toFixed(0)} MB | ${ratio} | ${parseMbps.toFixed(0)} MB/s, ${parseRatio} | ${storeSeconds.toFixed(1)} s, ${storeShare} |`,
+    `| ${input.label} | ${input.format} | ${(bytes / MB).toFixed(0)} MB | ${r.messages.toLocaleString('en')} | ${r.problems} | ${imported.best.toFixed(1)} s${spread(imported) && ` (${spread(imported)})`} | ${Math.round(r.messages / imported.best).toLocaleString('en')} | ${mbps.toFixed(1)} MB/s | ${(r.maxRssKb / 1024).toFixed(0)} MB | ${ratio} | ${parseMbps.toFixed(0)} MB/s, ${parseRatio} | ${storeSeconds.toFixed(1)} s, ${storeShare} |`,
   );
   process.stderr.write(`${rows.at(-1)}\n`);
 }
